@@ -16,6 +16,7 @@ require (
 	github.com/stretchr/testify v1.11.1 // indirect
 	github.com/syumai/workers v0.33.0 // indirect
 	go.etcd.io/raft/v3 v3.7.0 // indirect
+	golang.org/x/sys v0.4.0 // indirect
 	google.golang.org/protobuf v1.36.11 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
