@@ -1,15 +1,44 @@
 # Raft Playground — the project's commands. `make test` runs every test;
 # `make serve` builds the playground and serves it on http://127.0.0.1:8080.
 GO ?= go
+SEEDS ?= 100
 
-.PHONY: test test-go bench fuzz
+# Go's own runner for js/wasm test binaries (go_js_wasm_exec, which runs them
+# under node) lives here; `go test` finds it on PATH.
+GO_WASM_TOOLS = $(shell $(GO) env GOROOT)/lib/wasm
 
-test: test-go
+.PHONY: test test-go test-wasm test-ts dist serve bench
+
+test: test-go test-wasm test-ts
 
 # test-go vets and tests every native Go package (core, kvstate, netsim, ...).
 test-go:
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
+
+# test-wasm vets and tests the browser bridge compiled for js/wasm, under node.
+test-wasm:
+	GOOS=js GOARCH=wasm $(GO) vet ./wasm/...
+	PATH="$$PATH:$(GO_WASM_TOOLS)" GOOS=js GOARCH=wasm $(GO) test -count=1 ./wasm/...
+
+# test-ts type-checks the whole front end (npm is used for TypeScript only;
+# esbuild, driven from Go, does the bundling).
+test-ts: web/node_modules/.package-lock.json
+	cd web && npx --no-install tsc --noEmit -p tsconfig.json
+
+# npm ci installs exactly the locked dev-dependencies, and only when the lock
+# file changed since the last install.
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+
+# dist builds the static site: the wasm (-trimpath, -s -w) and the bundled,
+# minified front end, with .gz and .br beside every file.
+dist:
+	$(GO) run ./web/build -out dist
+
+# serve builds dist/ and serves it on http://127.0.0.1:8080.
+serve: dist
+	$(GO) run ./web/serve -dir dist
 
 # bench runs every benchmark with allocation counts; the numbers go in the closing notes.
 bench:

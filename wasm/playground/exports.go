@@ -1,0 +1,131 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"sort"
+	"strings"
+
+	"github.com/hack-pad/safejs"
+)
+
+// method is one function of the global object. It receives the JavaScript
+// arguments and returns a value that encoding/json can marshal, or an error.
+type method func(args []safejs.Value) (any, error)
+
+// exportObject builds a JavaScript object whose functions call the given
+// methods. Each call's result crosses into JavaScript as plain data (JSON
+// encoded in Go, parsed in JavaScript), an error becomes {error: {code,
+// message}}, and a panic is recovered and reported the same way, so nothing
+// the engine does can throw into the page.
+func exportObject(methods map[string]method) (safejs.Value, error) {
+	object, err := safejs.Global().Get("Object")
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	obj, err := object.New()
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	names := make([]string, 0, len(methods))
+	for name := range methods {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		fn, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
+			return callMethod(name, methods[name], args)
+		})
+		if err != nil {
+			return safejs.Value{}, err
+		}
+		// The functions live as long as the page: the object is never
+		// released, so neither are they.
+		if err := obj.Set(name, fn.Value()); err != nil {
+			return safejs.Value{}, err
+		}
+	}
+	return obj, nil
+}
+
+// callMethod runs one method and converts its outcome into a JavaScript value.
+func callMethod(name string, m method, args []safejs.Value) (result any) {
+	defer func() {
+		if r := recover(); r != nil {
+			result = errorValue(&callError{
+				Code:    codeInternal,
+				Message: fmt.Sprintf("%s: internal error: %v\n%s", name, r, debug.Stack()),
+			})
+		}
+	}()
+	value, err := m(args)
+	if err != nil {
+		return errorValue(asCallError(err))
+	}
+	js, err := toJS(value)
+	if err != nil {
+		return errorValue(&callError{Code: codeInternal, Message: fmt.Sprintf("%s: encode result: %v", name, err)})
+	}
+	return js
+}
+
+// asCallError keeps a callError as it is and wraps any other error as a
+// rejected input: the engine's errors (a script LineError, ErrNotLeader…)
+// are the learner's input being refused, not a bug.
+func asCallError(err error) *callError {
+	var ce *callError
+	if errors.As(err, &ce) {
+		return ce
+	}
+	return &callError{Code: codeRejected, Message: err.Error()}
+}
+
+func errorValue(e *callError) any {
+	js, err := toJS(map[string]*callError{"error": e})
+	if err != nil {
+		// Marshalling two strings cannot fail and JSON.parse of our own
+		// output cannot either; if it did, the page still gets a message.
+		return e.Error()
+	}
+	return js
+}
+
+// toJS converts a Go value to plain JavaScript data by way of JSON: one
+// string crosses the boundary instead of one call per field, which is much
+// faster for large views.
+func toJS(v any) (safejs.Value, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	jsonObject, err := safejs.Global().Get("JSON")
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	return jsonObject.Call("parse", string(data))
+}
+
+// fromJS decodes a JavaScript object argument into a Go struct, refusing
+// fields the struct does not have so a misspelt option is an error, not a
+// silent default.
+func fromJS(v safejs.Value, into any) error {
+	jsonObject, err := safejs.Global().Get("JSON")
+	if err != nil {
+		return err
+	}
+	text, err := jsonObject.Call("stringify", v)
+	if err != nil {
+		return err
+	}
+	s, err := text.String()
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.DisallowUnknownFields()
+	return dec.Decode(into)
+}
