@@ -183,49 +183,38 @@ func (r *Request) IsWrite() bool { return r.Range == nil }
 // member can call it before proposing so a bad request never reaches the log;
 // Apply calls it again because the log is the authority.
 func (r *Request) Validate() error {
-	n := 0
-	var err error
-	if r.Range != nil {
-		n++
-		err = r.Range.validate()
-	}
-	if r.Put != nil {
-		n++
-		err = r.Put.validate()
-	}
-	if r.DeleteRange != nil {
-		n++
-		err = r.DeleteRange.validate()
-	}
-	if r.Txn != nil {
-		n++
-		err = r.Txn.validate(maxTxnOps)
-	}
-	if r.Compaction != nil {
-		n++
-		if r.Compaction.Revision < 0 {
-			err = fmt.Errorf("%w: compaction revision %d", ErrInvalidRevision, r.Compaction.Revision)
-		}
-	}
-	if r.LeaseGrant != nil {
-		n++
-		if r.LeaseGrant.ID < 0 {
-			err = fmt.Errorf("%w: grant of lease %d", ErrInvalidLeaseID, r.LeaseGrant.ID)
-		}
-	}
-	if r.LeaseRevoke != nil {
-		n++
-		if r.LeaseRevoke.ID <= 0 {
-			err = fmt.Errorf("%w: revoke of lease %d", ErrLeaseNotFound, r.LeaseRevoke.ID)
-		}
-	}
-	if r.LeaseCheckpoint != nil {
-		n++
-	}
-	if n != 1 {
+	if n := r.opCount(); n != 1 {
 		return fmt.Errorf("%w: a request must carry exactly one operation, this one carries %d", ErrMalformedRequest, n)
 	}
-	return err
+	switch {
+	case r.Range != nil:
+		return r.Range.validate()
+	case r.Put != nil:
+		return r.Put.validate()
+	case r.DeleteRange != nil:
+		return r.DeleteRange.validate()
+	case r.Txn != nil:
+		return r.Txn.validate(maxTxnOps)
+	case r.Compaction != nil:
+		if r.Compaction.Revision < 0 {
+			return fmt.Errorf("%w: compaction revision %d", ErrInvalidRevision, r.Compaction.Revision)
+		}
+	case r.LeaseGrant != nil:
+		if r.LeaseGrant.ID < 0 {
+			return fmt.Errorf("%w: grant of lease %d", ErrInvalidLeaseID, r.LeaseGrant.ID)
+		}
+	case r.LeaseRevoke != nil:
+		if r.LeaseRevoke.ID <= 0 {
+			return fmt.Errorf("%w: revoke of lease %d", ErrLeaseNotFound, r.LeaseRevoke.ID)
+		}
+	case r.LeaseCheckpoint != nil:
+		for _, cp := range r.LeaseCheckpoint.Checkpoints {
+			if cp.ID <= 0 || cp.RemainingTTL < 0 {
+				return fmt.Errorf("%w: checkpoint of lease %d with remaining TTL %d", ErrMalformedRequest, cp.ID, cp.RemainingTTL)
+			}
+		}
+	}
+	return nil
 }
 
 // maxTxnOps is etcd's default limit on operations per transaction branch.
@@ -318,28 +307,19 @@ func (t *TxnRequest) validate(maxOps int) error {
 }
 
 func (o *Op) validate(maxOps int) error {
-	n := 0
-	var err error
-	if o.Range != nil {
-		n++
-		err = o.Range.validate()
-	}
-	if o.Put != nil {
-		n++
-		err = o.Put.validate()
-	}
-	if o.DeleteRange != nil {
-		n++
-		err = o.DeleteRange.validate()
-	}
-	if o.Txn != nil {
-		n++
-		err = o.Txn.validate(maxOps)
-	}
-	if n != 1 {
+	if n := o.opCount(); n != 1 {
 		return fmt.Errorf("%w: a txn operation must carry exactly one request, this one carries %d", ErrMalformedRequest, n)
 	}
-	return err
+	switch {
+	case o.Range != nil:
+		return o.Range.validate()
+	case o.Put != nil:
+		return o.Put.validate()
+	case o.DeleteRange != nil:
+		return o.DeleteRange.validate()
+	default:
+		return o.Txn.validate(maxOps)
+	}
 }
 
 // branchWrites collects the keys a transaction branch puts and the ranges it
