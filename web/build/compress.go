@@ -103,7 +103,7 @@ func finish(buf *bytes.Buffer, w io.WriteCloser, raw []byte) ([]byte, error) {
 
 // fileSizes is one file's size in bytes, raw and in each encoding.
 type fileSizes struct {
-	name               string
+	name              string
 	raw, gzip, brotli int
 }
 
