@@ -1,6 +1,10 @@
 package script
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/raft-playground/playground/netsim"
+)
 
 // Put writes a key through Raft: `put c1 foo bar [lease=L1]`.
 type Put struct {
@@ -130,7 +134,7 @@ type Lock struct {
 }
 
 // DefaultLockTTL is the session lease TTL of a lock when the script gives none.
-const DefaultLockTTL = 10 * Second
+const DefaultLockTTL = 10 * netsim.Second
 
 // Format renders `lock c1 mylock ttl=10s`.
 func (c *Lock) Format() string {

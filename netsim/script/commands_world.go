@@ -3,54 +3,45 @@ package script
 import (
 	"strconv"
 	"strings"
+
+	"github.com/raft-playground/playground/netsim"
 )
 
 // Cluster starts a new world: `cluster size=5 seed=7 election=150ms..300ms
-// heartbeat=50ms latency=5ms..15ms fsync=1ms prevote=on checkquorum=on
-// reads=safe snapshot-every=0`. It must be the first command of a script.
+// heartbeat=50ms latency=5ms..15ms prevote=on checkquorum=on`. It must be the
+// first command of a script. Options not given keep netsim.DefaultConfig's
+// values.
 type Cluster struct {
-	Size          int           // number of voting members, 1…9
-	Seed          uint64        // the world's one random seed
-	Election      DurationRange // randomized election timeout
-	Heartbeat     Duration      // leader heartbeat interval
-	Latency       DurationRange // one-way message latency on every link
-	Fsync         Duration      // time a WAL sync takes
-	PreVote       bool          // Raft thesis §9.6 pre-vote
-	CheckQuorum   bool          // a leader steps down when it loses contact with a quorum
-	LeaseReads    bool          // reads=lease: linearizable reads served under the leader lease instead of ReadIndex
-	SnapshotEvery int           // members snapshot and compact every N applied entries (0: only on `snapshot`)
-}
-
-// DefaultCluster returns the settings a `cluster` line starts from; options
-// given on the line override them.
-func DefaultCluster() Cluster {
-	return Cluster{
-		Size:      3,
-		Seed:      1,
-		Election:  DurationRange{Min: 150 * Millisecond, Max: 300 * Millisecond},
-		Heartbeat: 50 * Millisecond,
-		Latency:   DurationRange{Min: 5 * Millisecond, Max: 15 * Millisecond},
-		Fsync:     1 * Millisecond,
-	}
+	Config netsim.Config
 }
 
 // Format renders every setting explicitly, so a recorded script keeps its
 // meaning even if the defaults change later.
 func (c *Cluster) Format() string {
+	cfg := c.Config
 	reads := "safe"
-	if c.LeaseReads {
+	if cfg.LeaseRead {
 		reads = "lease"
 	}
-	return "cluster size=" + strconv.Itoa(c.Size) +
-		" seed=" + strconv.FormatUint(c.Seed, 10) +
-		" election=" + c.Election.String() +
-		" heartbeat=" + c.Heartbeat.String() +
-		" latency=" + c.Latency.String() +
-		" fsync=" + c.Fsync.String() +
-		" prevote=" + onOff(c.PreVote) +
-		" checkquorum=" + onOff(c.CheckQuorum) +
+	election := cfg.ElectionMax
+	if election == 0 {
+		election = 2 * cfg.ElectionMin
+	}
+	return "cluster size=" + strconv.Itoa(cfg.Size) +
+		" seed=" + strconv.FormatUint(cfg.Seed, 10) +
+		" election=" + DurationRange{Min: cfg.ElectionMin, Max: election}.String() +
+		" heartbeat=" + cfg.Heartbeat.String() +
+		" tick=" + cfg.Tick.String() +
+		" latency=" + DurationRange{Min: cfg.LatencyMin, Max: cfg.LatencyMax}.String() +
+		" fsync=" + cfg.FsyncLatency.String() +
+		" prevote=" + onOff(cfg.PreVote) +
+		" checkquorum=" + onOff(cfg.CheckQuorum) +
 		" reads=" + reads +
-		" snapshot-every=" + strconv.Itoa(c.SnapshotEvery)
+		" conflict-hint=" + onOff(!cfg.DisableConflictHint) +
+		" inflight=" + strconv.Itoa(cfg.MaxInflight) +
+		" snapshot-every=" + strconv.FormatUint(cfg.SnapshotEvery, 10) +
+		" catchup=" + strconv.FormatUint(cfg.SnapshotCatchUp, 10) +
+		" client-timeout=" + cfg.ClientTimeout.String()
 }
 
 func onOff(b bool) string {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/raft-playground/playground/netsim"
 )
 
 // lineParser walks the tokens of one command line. Its helpers produce
@@ -263,7 +265,7 @@ func (p *lineParser) ttlValue(t token) (Duration, error) {
 	if err != nil {
 		return 0, err
 	}
-	if d < Second || d%Second != 0 {
+	if d < netsim.Second || d%netsim.Second != 0 {
 		return 0, p.errVal(t, "ttl must be a whole number of seconds, at least 1s (etcd counts lease TTLs in seconds), not %v", d)
 	}
 	return d, nil

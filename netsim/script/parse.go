@@ -76,8 +76,8 @@ func (ps *Parser) Accept(l Line) {
 	switch c := l.Cmd.(type) {
 	case *Cluster:
 		ps.clusterLine = l.Num
-		ps.size = c.Size
-		for id := 1; id <= c.Size; id++ {
+		ps.size = c.Config.Size
+		for id := 1; id <= c.Config.Size; id++ {
 			ps.members[id] = true
 		}
 	case *MemberAdd:

@@ -102,11 +102,6 @@ func parseTxn(p *lineParser) (Command, error) {
 	if len(c.Then) == 0 && len(c.Else) == 0 {
 		return nil, p.missing(`then="…" or else="…"`)
 	}
-	for _, cmp := range c.If {
-		if cmp.Target == CompareLease && cmp.Text != "" && !p.ctx.leases[cmp.Text] {
-			return nil, p.errVal(opts["if"], "lease %s was never granted", cmp.Text)
-		}
-	}
 	return c, nil
 }
 

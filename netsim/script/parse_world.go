@@ -1,98 +1,132 @@
 package script
 
 import (
+	"errors"
 	"strconv"
 	"strings"
+
+	"github.com/raft-playground/playground/netsim"
 )
 
+// clusterOptions are the options of a cluster line, in canonical order.
+var clusterOptions = []string{"size", "seed", "election", "heartbeat", "tick", "latency", "fsync", "prevote", "checkquorum", "reads", "conflict-hint", "inflight", "snapshot-every", "catchup", "client-timeout"}
+
+// configFieldOption maps a netsim.ConfigError field to the cluster option
+// that sets it, so the world's validation errors point at the right column.
+var configFieldOption = map[string]string{
+	"size": "size", "tick": "tick", "election": "election", "election max": "election",
+	"heartbeat": "heartbeat", "latency min": "latency", "latency max": "latency", "latency": "latency",
+	"fsync": "fsync", "lease read": "reads", "max inflight": "inflight", "client timeout": "client-timeout",
+}
+
 func parseCluster(p *lineParser) (Command, error) {
-	opts, err := p.options(nil, []string{"size", "seed", "election", "heartbeat", "latency", "fsync", "prevote", "checkquorum", "reads", "snapshot-every"})
+	opts, err := p.options(nil, clusterOptions)
 	if err != nil {
 		return nil, err
 	}
-	c := DefaultCluster()
-	if t, ok := opts["size"]; ok {
-		n, err := strconv.Atoi(t.value)
-		if err != nil {
-			return nil, p.errVal(t, "size must be a whole number of members, not %q", t.value)
+	cfg := netsim.DefaultConfig()
+	for _, name := range clusterOptions {
+		t, ok := opts[name]
+		if !ok {
+			continue
+		}
+		if err := setClusterOption(p, &cfg, t); err != nil {
+			return nil, err
+		}
+	}
+	if err := cfg.Validate(); err != nil {
+		col := p.toks[0].col
+		var ce *netsim.ConfigError
+		if errors.As(err, &ce) {
+			if t, ok := opts[configFieldOption[ce.Field]]; ok {
+				col = t.valueCol
+			}
+			return nil, errAt(p.line, col, "cluster: %s: %s", ce.Field, ce.Msg)
+		}
+		return nil, errAt(p.line, col, "cluster: %v", err)
+	}
+	return &Cluster{Config: cfg}, nil
+}
+
+// setClusterOption applies one option of a cluster line to cfg.
+func setClusterOption(p *lineParser, cfg *netsim.Config, t token) error {
+	var err error
+	switch t.key {
+	case "size":
+		n, convErr := strconv.Atoi(t.value)
+		if convErr != nil {
+			return p.errVal(t, "size must be a whole number of members, not %q", t.value)
 		}
 		if n < 1 || n > MaxMembers {
-			return nil, p.errVal(t, "size=%d is out of range: a cluster has 1 to %d members", n, MaxMembers)
+			return p.errVal(t, "size=%d is out of range: a cluster has 1 to %d members", n, MaxMembers)
 		}
-		c.Size = n
-	}
-	if t, ok := opts["seed"]; ok {
-		n, err := strconv.ParseUint(t.value, 10, 64)
-		if err != nil {
-			return nil, p.errVal(t, "seed must be a whole number ≥ 0, not %q", t.value)
+		cfg.Size = n
+	case "seed":
+		n, convErr := strconv.ParseUint(t.value, 10, 64)
+		if convErr != nil {
+			return p.errVal(t, "seed must be a whole number ≥ 0, not %q", t.value)
 		}
-		c.Seed = n
-	}
-	if t, ok := opts["election"]; ok {
-		r, err := parseDurationRange(t.value)
-		if err != nil {
-			return nil, p.errVal(t, "election: %v", err)
+		cfg.Seed = n
+	case "election":
+		r, rangeErr := parseDurationRange(t.value)
+		if rangeErr != nil {
+			return p.errVal(t, "election: %v", rangeErr)
 		}
-		c.Election = r
-	}
-	if t, ok := opts["heartbeat"]; ok {
-		if c.Heartbeat, err = p.durationValue(t, "heartbeat"); err != nil {
-			return nil, err
+		cfg.ElectionMin, cfg.ElectionMax = r.Min, r.Max
+		if r.Min == r.Max {
+			cfg.ElectionMax = 2 * r.Min
 		}
-	}
-	if t, ok := opts["latency"]; ok {
-		r, err := parseDurationRange(t.value)
-		if err != nil {
-			return nil, p.errVal(t, "latency: %v", err)
+	case "heartbeat":
+		cfg.Heartbeat, err = p.durationValue(t, "heartbeat")
+	case "tick":
+		cfg.Tick, err = p.durationValue(t, "tick")
+	case "latency":
+		r, rangeErr := parseDurationRange(t.value)
+		if rangeErr != nil {
+			return p.errVal(t, "latency: %v", rangeErr)
 		}
-		c.Latency = r
-	}
-	if t, ok := opts["fsync"]; ok {
-		if c.Fsync, err = p.durationValue(t, "fsync"); err != nil {
-			return nil, err
-		}
-	}
-	if t, ok := opts["prevote"]; ok {
-		if c.PreVote, err = p.onOffValue(t); err != nil {
-			return nil, err
-		}
-	}
-	if t, ok := opts["checkquorum"]; ok {
-		if c.CheckQuorum, err = p.onOffValue(t); err != nil {
-			return nil, err
-		}
-	}
-	if t, ok := opts["reads"]; ok {
+		cfg.LatencyMin, cfg.LatencyMax = r.Min, r.Max
+	case "fsync":
+		cfg.FsyncLatency, err = p.durationValue(t, "fsync")
+	case "client-timeout":
+		cfg.ClientTimeout, err = p.durationValue(t, "client-timeout")
+	case "prevote":
+		cfg.PreVote, err = p.onOffValue(t)
+	case "checkquorum":
+		cfg.CheckQuorum, err = p.onOffValue(t)
+	case "conflict-hint":
+		var on bool
+		on, err = p.onOffValue(t)
+		cfg.DisableConflictHint = !on
+	case "reads":
 		switch t.value {
 		case "safe":
-			c.LeaseReads = false
+			cfg.LeaseRead = false
 		case "lease":
-			c.LeaseReads = true
+			cfg.LeaseRead = true
 		default:
-			return nil, p.errVal(t, "reads must be safe (ReadIndex) or lease, not %q", t.value)
+			return p.errVal(t, "reads must be safe (ReadIndex) or lease, not %q", t.value)
+		}
+	case "inflight":
+		var n uint64
+		n, err = p.uintValue(t, 1, "inflight")
+		if err == nil && n > 1024 {
+			return p.errVal(t, "inflight=%d is too large (at most 1024)", n)
+		}
+		cfg.MaxInflight = int(n)
+	case "snapshot-every", "catchup":
+		var n uint64
+		n, err = p.uintValue(t, 0, t.key)
+		if err == nil && n > 1_000_000 {
+			return p.errVal(t, "%s=%d is too large (at most 1000000 entries)", t.key, n)
+		}
+		if t.key == "catchup" {
+			cfg.SnapshotCatchUp = n
+		} else {
+			cfg.SnapshotEvery = n
 		}
 	}
-	if t, ok := opts["snapshot-every"]; ok {
-		n, err := p.uintValue(t, 0, "snapshot-every")
-		if err != nil {
-			return nil, err
-		}
-		if n > 1_000_000 {
-			return nil, p.errVal(t, "snapshot-every=%d is too large (at most 1000000 entries)", n)
-		}
-		c.SnapshotEvery = int(n)
-	}
-	if c.Heartbeat == 0 {
-		return nil, errAt(p.line, opts["heartbeat"].valueCol, "cluster: heartbeat must be longer than 0")
-	}
-	if c.Election.Min <= c.Heartbeat {
-		col := opts["election"].valueCol
-		if col == 0 {
-			col = opts["heartbeat"].valueCol
-		}
-		return nil, errAt(p.line, col, "cluster: the election timeout (%v) must be longer than the heartbeat (%v), or followers would time out between heartbeats", c.Election, c.Heartbeat)
-	}
-	return &c, nil
+	return err
 }
 
 func parseRun(p *lineParser) (Command, error) {
@@ -122,7 +156,7 @@ func parseRun(p *lineParser) (Command, error) {
 	if until.value != "leader" {
 		return nil, p.errVal(until, "run until= supports leader, not %q", until.value)
 	}
-	c := &RunUntilLeader{Max: 10 * Second}
+	c := &RunUntilLeader{Max: 10 * netsim.Second}
 	if t, ok := opts["max"]; ok {
 		if c.Max, err = p.durationValue(t, "max"); err != nil {
 			return nil, err

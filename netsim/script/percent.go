@@ -13,12 +13,9 @@ type Percent int32
 // percentScale is the number of parts per million in one percent.
 const percentScale = 10000
 
-// Fraction returns the probability as a number between 0 and 1.
-func (p Percent) Fraction() float64 { return float64(p) / (100 * percentScale) }
-
-// PartsPerMillion returns the probability in parts per million, for callers
-// that draw integer random numbers.
-func (p Percent) PartsPerMillion() int64 { return int64(p) }
+// Float returns the percentage as a number between 0 and 100, the form the
+// world's link settings take.
+func (p Percent) Float() float64 { return float64(p) / percentScale }
 
 // String renders the percentage with as many decimals as it needs: 50%, 12.5%.
 func (p Percent) String() string {
@@ -40,15 +37,30 @@ func parsePercent(s string) (Percent, error) {
 	if strings.HasPrefix(number, "-") {
 		return 0, fmt.Errorf("percentage %q is negative; it must be between 0%% and 100%%", s)
 	}
-	ppm, ok := scaleDecimal(number, percentScale)
-	if !ok {
+	whole, frac, hasPoint := strings.Cut(number, ".")
+	if whole == "" || hasPoint && frac == "" || !allDigits(whole) || !allDigits(frac) || len(whole) > 6 {
 		return 0, fmt.Errorf("%q is not a percentage (write it like 25%%)", s)
 	}
-	if ppm < 0 {
+	if len(frac) > 4 {
 		return 0, fmt.Errorf("percentage %q has more than four decimals", s)
 	}
+	w, _ := strconv.ParseInt(whole, 10, 64)
+	f := int64(0)
+	if frac != "" {
+		f, _ = strconv.ParseInt(frac+strings.Repeat("0", 4-len(frac)), 10, 64)
+	}
+	ppm := w*percentScale + f
 	if ppm > 100*percentScale {
 		return 0, fmt.Errorf("percentage %q is more than 100%%", s)
 	}
 	return Percent(ppm), nil
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }

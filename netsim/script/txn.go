@@ -15,11 +15,11 @@ const (
 	CompareVersion CompareTarget = "version"
 	CompareCreate  CompareTarget = "create"
 	CompareMod     CompareTarget = "mod"
-	CompareLease   CompareTarget = "lease"
 )
 
 // Compare is one condition of a txn, such as value(foo)=bar or version(foo)>0.
-// Value and lease comparisons use Text; version, create and mod use Number.
+// A value comparison uses Text; version, create and mod use Number. As in
+// etcd, the operators are =, !=, < and >.
 type Compare struct {
 	Target CompareTarget
 	Key    string
@@ -31,7 +31,7 @@ type Compare struct {
 // Format renders the comparison as `value(foo)=bar`.
 func (c Compare) Format() string {
 	rhs := strconv.FormatInt(c.Number, 10)
-	if c.Target == CompareValue || c.Target == CompareLease {
+	if c.Target == CompareValue {
 		rhs = c.Text
 	}
 	return string(c.Target) + "(" + c.Key + ")" + string(c.Cmp) + rhs
@@ -116,13 +116,13 @@ func parseCompare(s string) (Compare, error) {
 	open := strings.Index(s, "(")
 	closeAt := strings.Index(s, ")")
 	if open < 0 || closeAt < open {
-		return Compare{}, fmt.Errorf("condition %q should look like value(key)=text, version(key)>0, create(key)=0, mod(key)<5 or lease(key)=L1", s)
+		return Compare{}, fmt.Errorf("condition %q should look like value(key)=text, version(key)>0, create(key)=0 or mod(key)<5", s)
 	}
 	target := CompareTarget(s[:open])
 	switch target {
-	case CompareValue, CompareVersion, CompareCreate, CompareMod, CompareLease:
+	case CompareValue, CompareVersion, CompareCreate, CompareMod:
 	default:
-		return Compare{}, fmt.Errorf("condition %q compares %q; expected value, version, create, mod or lease", s, s[:open])
+		return Compare{}, fmt.Errorf("condition %q compares %q; expected value, version, create or mod", s, s[:open])
 	}
 	key := s[open+1 : closeAt]
 	if key == "" || strings.ContainsAny(key, " ()") {
@@ -130,26 +130,21 @@ func parseCompare(s string) (Compare, error) {
 	}
 	rest := s[closeAt+1:]
 	var cmp Cmp
-	for _, op := range []Cmp{CmpNe, CmpLe, CmpGe, CmpEq, CmpLt, CmpGt} {
+	for _, op := range []Cmp{CmpNe, CmpEq, CmpLt, CmpGt} {
 		if strings.HasPrefix(rest, string(op)) {
 			cmp = op
 			break
 		}
 	}
-	if cmp == "" {
-		return Compare{}, fmt.Errorf("condition %q needs one of = != < <= > >= after )", s)
+	if cmp == "" || strings.HasPrefix(rest, "<=") || strings.HasPrefix(rest, ">=") {
+		return Compare{}, fmt.Errorf("condition %q needs one of = != < > after ) (etcd compares have no <= or >=)", s)
 	}
 	rhs := rest[len(cmp):]
 	c := Compare{Target: target, Key: key, Cmp: cmp}
 	switch target {
-	case CompareValue, CompareLease:
+	case CompareValue:
 		if strings.ContainsAny(rhs, " ()=<>!&;") {
 			return Compare{}, fmt.Errorf("condition %q: the text to compare with cannot contain spaces, parentheses, operators, & or ;", s)
-		}
-		if target == CompareLease && rhs != "" {
-			if _, err := parseName("lease", rhs); err != nil {
-				return Compare{}, fmt.Errorf("condition %q: %v", s, err)
-			}
 		}
 		c.Text = rhs
 	default:
