@@ -1,0 +1,138 @@
+package raft
+
+import (
+	"fmt"
+
+	"github.com/raft-playground/playground/core/raft/confchange"
+	"github.com/raft-playground/playground/core/raft/tracker"
+)
+
+// checkConfChangeProposal decides whether the leader accepts a proposed
+// configuration change. anotherInBatch is true when the same proposal
+// already carries a change. Because only one change may be pending, the
+// configuration the change will be applied to is the current one, so the
+// leader can check it now and refuse a change that could never apply.
+func (r *raft) checkConfChangeProposal(data []byte, anotherInBatch bool) error {
+	if anotherInBatch || r.pendingConfIndex > r.raftLog.applied {
+		return ErrConfChangePending
+	}
+	cc, err := UnmarshalConfChange(data)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidConfChange, err)
+	}
+	if r.trk.Config.Joint() && r.trk.Config.AutoLeave && !cc.leaveJoint() {
+		// The leader itself will propose leaving; until then the joint
+		// configuration counts as the pending change.
+		return ErrConfChangePending
+	}
+	if _, _, err := r.changeConfig(cc); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidConfChange, err)
+	}
+	return nil
+}
+
+// changeConfig computes the configuration after cc without installing it.
+func (r *raft) changeConfig(cc ConfChange) (tracker.Config, tracker.ProgressMap, error) {
+	changer := confchange.Changer{Tracker: r.trk, LastIndex: r.raftLog.lastIndex()}
+	if cc.leaveJoint() {
+		return changer.LeaveJoint()
+	}
+	singles := make([]confchange.Single, len(cc.Changes))
+	for i, c := range cc.Changes {
+		singles[i] = confchange.Single{Type: confchange.ChangeType(c.Type), NodeID: c.NodeID}
+	}
+	if autoLeave, joint := cc.enterJoint(); joint {
+		return changer.EnterJoint(autoLeave, singles...)
+	}
+	return changer.Simple(singles...)
+}
+
+// applyConfChange installs the configuration change the application is
+// applying from a committed entry and returns the new configuration.
+func (r *raft) applyConfChange(cc ConfChange) ConfState {
+	cfg, prs, err := r.changeConfig(cc)
+	if err != nil {
+		// Every node applies the same committed changes in the same order
+		// to the same configuration, and the leader checked this one
+		// against it before proposing, so this cannot fail.
+		panic(fmt.Sprintf("raft: cannot apply a committed configuration change: %v", err))
+	}
+	reason := ReasonSimpleChange
+	switch {
+	case cc.leaveJoint():
+		reason = ReasonJointLeft
+	case cfg.Joint():
+		reason = ReasonJointEntered
+	}
+	r.emit(Event{Kind: EventConfChanged, Reason: reason, Index: r.raftLog.applying})
+	return r.switchToConfig(cfg, prs)
+}
+
+// switchToConfig installs a configuration and progress map, and lets the
+// leader react: a removed leader steps down, a smaller quorum may commit
+// more, new peers are probed, a removed transfer target ends the transfer.
+func (r *raft) switchToConfig(cfg tracker.Config, prs tracker.ProgressMap) ConfState {
+	r.trk.Config = cfg
+	r.trk.Progress = prs
+	cs := ConfState(r.trk.ConfState())
+	pr, ok := r.trk.Progress[r.id]
+	r.isLearner = ok && pr.IsLearner
+	if (!ok || r.isLearner) && r.state == StateLeader {
+		// The leader manages a cluster it is no longer part of (Raft §6):
+		// it steps down, first handing over to an up-to-date voter so that
+		// the cluster does not wait a whole election timeout.
+		r.handOverAfterRemoval()
+		r.becomeFollower(r.Term, None, ReasonRemovedFromConfig, None)
+		return cs
+	}
+	if r.state != StateLeader || len(cs.Voters) == 0 {
+		return cs
+	}
+	if r.maybeCommit() {
+		r.bcastAppend()
+	} else {
+		r.trk.Visit(func(id uint64, _ *tracker.Progress) {
+			if id != r.id {
+				r.maybeSendAppend(id, false)
+			}
+		})
+	}
+	if r.leadTransferee != None {
+		if tpr := r.trk.Progress[r.leadTransferee]; tpr == nil || tpr.IsLearner {
+			r.abortLeaderTransfer(ReasonTransfereeRemoved)
+		}
+	}
+	return cs
+}
+
+// handOverAfterRemoval sends TimeoutNow to the voter of the new
+// configuration with the highest match index (the lowest ID among equals),
+// if its log is complete, so that it is elected at once.
+func (r *raft) handOverAfterRemoval() {
+	last := r.raftLog.lastIndex()
+	var best uint64
+	r.trk.Visit(func(id uint64, pr *tracker.Progress) {
+		if id == r.id || pr.IsLearner || pr.Match != last || best != None {
+			return
+		}
+		if _, voter := r.trk.Voters[0][id]; voter {
+			best = id
+		}
+	})
+	if best != None {
+		r.sendTimeoutNow(best, ReasonRemovedFromConfig)
+	}
+}
+
+// maybeAutoLeave proposes, on a leader, the empty change that leaves a
+// joint configuration with AutoLeave once the change that entered it is
+// applied.
+func (r *raft) maybeAutoLeave() {
+	if !r.trk.Config.AutoLeave || r.state != StateLeader || r.raftLog.applied < r.pendingConfIndex {
+		return
+	}
+	r.appendEntry(Entry{Type: EntryConfChange, Data: ConfChange{}.Marshal()})
+	r.pendingConfIndex = r.raftLog.lastIndex()
+	r.emit(Event{Kind: EventJointAutoLeave, Index: r.pendingConfIndex})
+	r.bcastAppend()
+}

@@ -1,0 +1,53 @@
+package raft
+
+import "github.com/raft-playground/playground/core/raft/tracker"
+
+// handleTransferLeader starts handing leadership to m.From (Raft thesis
+// §3.10): the leader stops taking proposals, brings the target's log up to
+// date, then tells it to campaign at once with TimeoutNow. If that does not
+// happen within an election timeout, the transfer is abandoned.
+func (r *raft) handleTransferLeader(m Message, pr *tracker.Progress) {
+	transferee := m.From
+	if pr.IsLearner {
+		r.emit(Event{Kind: EventTransferAborted, Reason: ReasonNotPromotable, Peer: transferee})
+		return
+	}
+	if r.leadTransferee != None {
+		if r.leadTransferee == transferee {
+			return // already under way
+		}
+		r.abortLeaderTransfer(ReasonNewTransfer)
+	}
+	if transferee == r.id {
+		return // already the leader
+	}
+	// The transfer must finish within one election timeout.
+	r.electionElapsed = 0
+	r.leadTransferee = transferee
+	r.emit(Event{Kind: EventTransferStarted, Peer: transferee, Index: pr.Match})
+	if pr.Match == r.raftLog.lastIndex() {
+		r.sendTimeoutNow(transferee, ReasonTransfer)
+	} else {
+		r.sendAppend(transferee)
+	}
+}
+
+// sendTimeoutNow tells to, whose log is up to date, to start an election
+// now.
+func (r *raft) sendTimeoutNow(to uint64, reason Reason) {
+	r.send(Message{To: to, Type: MsgTimeoutNow})
+	var match uint64
+	if pr := r.trk.Progress[to]; pr != nil {
+		match = pr.Match
+	}
+	r.emit(Event{Kind: EventTimeoutNowSent, Reason: reason, Peer: to, Index: match})
+}
+
+// abortLeaderTransfer ends a transfer in progress, if any.
+func (r *raft) abortLeaderTransfer(reason Reason) {
+	if r.leadTransferee == None {
+		return
+	}
+	r.emit(Event{Kind: EventTransferAborted, Reason: reason, Peer: r.leadTransferee})
+	r.leadTransferee = None
+}
