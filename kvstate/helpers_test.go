@@ -32,6 +32,16 @@ func (r *replica) apply(req Request) Response {
 	return resp
 }
 
+// applyDecoded applies a request without encoding it, for requests that
+// Encode refuses (an operation with no or two requests).
+func (r *replica) applyDecoded(req Request) Response {
+	r.t.Helper()
+	r.index++
+	resp, err := r.s.ApplyRequest(r.index, r.now, &req)
+	require.NoError(r.t, err)
+	return resp
+}
+
 // mustApply applies a request that must succeed.
 func (r *replica) mustApply(req Request) Response {
 	r.t.Helper()

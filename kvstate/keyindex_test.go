@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func rev(main int64) Revision          { return Revision{Main: main} }
+func rev(main int64) Revision         { return Revision{Main: main} }
 func subRev(main, sub int64) Revision { return Revision{Main: main, Sub: sub} }
 
 // threeGenerations builds the key index of etcd's key index tests:

@@ -31,11 +31,11 @@ func TestRevisionStartsAtOneAndBumpsOncePerWrite(t *testing.T) {
 
 func TestPutTracksCreateModAndVersion(t *testing.T) {
 	r := newReplica(t)
-	r.put("foo", "v1")                                           // 2
-	r.put("other", "x")                                          // 3
-	r.put("foo", "v2")                                           // 4
-	r.del("foo", "")                                             // 5
-	r.put("foo", "v3")                                           // 6
+	r.put("foo", "v1")  // 2
+	r.put("other", "x") // 3
+	r.put("foo", "v2")  // 4
+	r.del("foo", "")    // 5
+	r.put("foo", "v3")  // 6
 	kv, ok := r.get("foo", 0)
 	require.True(t, ok)
 	assert.Equal(t, KeyValue{Key: "foo", Value: "v3", CreateRevision: 6, ModRevision: 6, Version: 1}, kv,
@@ -272,12 +272,12 @@ func TestRangeAtEveryRevisionOfThreeGenerations(t *testing.T) {
 
 func TestCompactionKeepsLastValueAndRefusesBadRevisions(t *testing.T) {
 	r := newReplica(t)
-	r.put("a", "1")  // 2
-	r.put("a", "2")  // 3
-	r.put("b", "1")  // 4
-	r.del("b", "")   // 5
-	r.put("a", "3")  // 6
-	r.put("c", "1")  // 7
+	r.put("a", "1") // 2
+	r.put("a", "2") // 3
+	r.put("b", "1") // 4
+	r.del("b", "")  // 5
+	r.put("a", "3") // 6
+	r.put("c", "1") // 7
 	r.compact(6)
 	assert.Equal(t, int64(6), r.s.CompactRev())
 
