@@ -11,10 +11,14 @@ GO_WASM_TOOLS = $(shell $(GO) env GOROOT)/lib/wasm
 
 test: test-go test-wasm test-ts
 
+# NATIVE_PKGS is every native Go package but the browser tests, which need
+# the built site and run on their own in test-browser.
+NATIVE_PKGS = $(shell $(GO) list ./... | grep -v /browsertest$$)
+
 # test-go vets and tests every native Go package (core, kvstate, netsim, ...).
 test-go:
 	$(GO) vet ./...
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 $(NATIVE_PKGS)
 
 # test-wasm vets and tests the browser bridge compiled for js/wasm, under node.
 test-wasm:

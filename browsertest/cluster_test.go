@@ -1,0 +1,197 @@
+package browsertest
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Viewport sizes: a laptop for the main view, 16:9 slides for embed mode.
+const (
+	mainWidth, mainHeight   = 1440, 900
+	embedWidth, embedHeight = 1280, 720
+)
+
+var memberName = regexp.MustCompile(`^s[1-9]$`)
+
+// leader is the member the leader indicator names ("" when there is none).
+func (p *page) leader() string {
+	l := p.attr("leader-indicator", "data-leader")
+	if !memberName.MatchString(l) {
+		return ""
+	}
+	return l
+}
+
+// term is the term the leader indicator shows.
+func (p *page) term() int {
+	p.t.Helper()
+	n, err := strconv.Atoi(p.attr("leader-indicator", "data-term"))
+	require.NoError(p.t, err, "leader-indicator data-term")
+	return n
+}
+
+// waitLeader waits until a leader is shown and returns it with its term.
+func (p *page) waitLeader(what string) (string, int) {
+	p.t.Helper()
+	p.waitJS(`/^s[1-9]$/.test(document.querySelector('[data-testid="leader-indicator"]')?.dataset.leader ?? "")`, what)
+	return p.leader(), p.term()
+}
+
+// fastest picks the fastest simulation speed and makes sure the clock runs,
+// so waits for elections take as little real time as the page allows.
+func (p *page) fastest() {
+	p.t.Helper()
+	p.waitJS(`(() => {
+		const s = document.querySelector('[data-testid="speed"]');
+		if (!s) return false;
+		let best = s.options[0];
+		for (const o of s.options) if (parseFloat(o.value) > parseFloat(best.value)) best = o;
+		if (s.value !== best.value) {
+			s.value = best.value;
+			s.dispatchEvent(new Event("change", {bubbles: true}));
+		}
+		return true;
+	})()`, "the speed control")
+	p.play()
+}
+
+// play starts the clock if it is paused.
+func (p *page) play() {
+	p.t.Helper()
+	if p.attr("play-pause", "aria-pressed") != "true" {
+		p.click("play-pause")
+	}
+	p.waitJS(`document.querySelector('[data-testid="play-pause"]').getAttribute("aria-pressed") === "true"`, "the clock to run")
+}
+
+// pause stops the clock if it runs.
+func (p *page) pause() {
+	p.t.Helper()
+	if p.attr("play-pause", "aria-pressed") == "true" {
+		p.click("play-pause")
+	}
+	p.waitJS(`document.querySelector('[data-testid="play-pause"]').getAttribute("aria-pressed") === "false"`, "the clock to stop")
+}
+
+// memberAction selects a member in the ring and clicks one of its actions.
+func (p *page) memberAction(member, action string) {
+	p.t.Helper()
+	p.click("member-" + member)
+	p.waitJS(fmt.Sprintf(`document.querySelector('[data-testid="member-%s"]')?.dataset.selected === "true"`, member), member+" to be selected")
+	p.click("member-action-" + action)
+}
+
+// clientOp fills the client form and submits it. Fields not given keep
+// whatever the form shows.
+func (p *page) clientOp(client, op string, fields map[string]string) {
+	p.t.Helper()
+	p.setField("client-select", client)
+	p.setField("client-op", op)
+	for id, v := range fields {
+		p.setField(id, v)
+	}
+	p.click("client-submit")
+	p.waitJS(`!(document.querySelector('[data-testid="client-error"]')?.textContent ?? "").trim()`, "the client form to accept the input")
+}
+
+// upMembers lists the members the ring shows as up.
+func (p *page) upMembers() []string {
+	return eval[[]string](p, `[...document.querySelectorAll('[data-testid^="member-s"][data-state="up"]')].map(e => e.dataset.testid.slice("member-".length))`)
+}
+
+// kvValue shows a member's key-value panel and returns the value of key
+// there, waiting until it equals want.
+func (p *page) waitKV(member, key, want string) {
+	p.t.Helper()
+	p.setField("kv-member-select", member)
+	p.waitJS(fmt.Sprintf(`(() => {
+		const row = [...document.querySelectorAll('[data-testid="kv-row"]')].find(r => r.dataset.key === %q);
+		return !!row && row.querySelector('[data-testid="kv-value"]')?.textContent === %q;
+	})()`, key, want), fmt.Sprintf("%s=%s in %s's key-value panel", key, want, member))
+}
+
+// Reference: Raft §5.2 — a crashed leader is replaced by an election in a higher term.
+func TestLoadElectsLeaderAndCrashElectsAnother(t *testing.T) {
+	p := openPage(t, "", mainWidth, mainHeight)
+	first, firstTerm := p.waitLeader("the first leader")
+	p.fastest()
+
+	p.memberAction(first, "crash")
+	p.waitJS(fmt.Sprintf(`document.querySelector('[data-testid="member-%s"]')?.dataset.state === "crashed"`, first), first+" to be shown crashed")
+	p.waitJS(fmt.Sprintf(`(() => {
+		const li = document.querySelector('[data-testid="leader-indicator"]');
+		return /^s[1-9]$/.test(li.dataset.leader) && li.dataset.leader !== %q && Number(li.dataset.term) > %d;
+	})()`, first, firstTerm), "a new leader in a higher term")
+	second, secondTerm := p.leader(), p.term()
+	assert.NotEqual(t, first, second)
+	assert.Greater(t, secondTerm, firstTerm)
+	assert.Equal(t, "leader", p.attr("member-"+second, "data-role"))
+	p.requireNoProblems()
+}
+
+func TestPutReachesEveryLiveMember(t *testing.T) {
+	p := openPage(t, "", mainWidth, mainHeight)
+	p.waitLeader("the first leader")
+	p.fastest()
+
+	p.clientOp("c1", "put", map[string]string{"client-key": "greeting", "client-value": "hello raft"})
+	p.waitJS(`/ok/i.test(document.querySelector('[data-testid="client-reply-c1"]')?.textContent ?? "")`, "c1's put to succeed")
+	members := p.upMembers()
+	require.Len(t, members, 5)
+	for _, m := range members {
+		p.waitKV(m, "greeting", "hello raft")
+	}
+	p.requireNoProblems()
+}
+
+// Reference: Raft §5.4 (a minority leader cannot commit), §5.2 (the majority
+// elects a new leader), §5.3 (healing overwrites the old leader's
+// uncommitted suffix so the logs converge).
+func TestPartitionedLeaderCannotCommit(t *testing.T) {
+	p := openPage(t, "", mainWidth, mainHeight)
+	oldLeader, oldTerm := p.waitLeader("the first leader")
+	p.fastest()
+
+	p.click("net-preset-minority-majority")
+	p.waitJS(fmt.Sprintf(`document.querySelector('[data-testid="member-%s"]')?.dataset.group !== ""`, oldLeader), "the partition to show")
+	minority := eval[[]string](p, fmt.Sprintf(`(() => {
+		const g = document.querySelector('[data-testid="member-%s"]').dataset.group;
+		return [...document.querySelectorAll('[data-testid^="member-s"]')].filter(e => e.dataset.group === g).map(e => e.dataset.testid.slice(7));
+	})()`, oldLeader))
+	require.Len(t, minority, 2, "the preset puts the leader in a minority of two: %v", minority)
+
+	lastBefore := p.attr("log-row-"+oldLeader, "data-last")
+	p.clientOp("c1", "put", map[string]string{"client-key": "minority", "client-value": "lost", "client-member": oldLeader})
+	p.waitJS(fmt.Sprintf(`document.querySelector('[data-testid="log-row-%s"]').dataset.last !== %q`, oldLeader, lastBefore), "the old leader to append the put")
+	uncommitted := p.attr("log-row-"+oldLeader, "data-last")
+
+	p.waitJS(fmt.Sprintf(`(() => {
+		const li = document.querySelector('[data-testid="leader-indicator"]');
+		return /^s[1-9]$/.test(li.dataset.leader) && !%q.split(",").includes(li.dataset.leader) && Number(li.dataset.term) > %d;
+	})()`, strings.Join(minority, ","), oldTerm), "the majority to elect a new leader")
+	newLeader := p.leader()
+	commit, err := strconv.Atoi(p.attr("log-row-"+oldLeader, "data-commit"))
+	require.NoError(t, err)
+	last, err := strconv.Atoi(uncommitted)
+	require.NoError(t, err)
+	assert.Less(t, commit, last, "the isolated leader must not commit its put")
+
+	p.clientOp("c2", "put", map[string]string{"client-key": "majority", "client-value": "kept", "client-member": newLeader})
+	p.waitKV(newLeader, "majority", "kept")
+
+	p.click("net-heal")
+	p.waitJS(`(() => {
+		const rows = [...document.querySelectorAll('[data-testid^="log-row-s"]')];
+		const sig = r => r.dataset.last + "/" + r.dataset.commit + "/" +
+			[...r.querySelectorAll('[data-testid="log-cell"]')].map(c => c.dataset.index + ":" + c.dataset.term).join(",");
+		return rows.length === 5 && rows.every(r => r.dataset.commit === r.dataset.last && sig(r) === sig(rows[0]));
+	})()`, "every log to converge after healing")
+	p.waitKV(oldLeader, "majority", "kept")
+	p.requireNoProblems()
+}

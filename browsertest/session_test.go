@@ -1,0 +1,98 @@
+package browsertest
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// clusterSummary is what the ring shows about every member, plus the leader
+// indicator: enough to tell two sessions apart.
+func (p *page) clusterSummary() string {
+	return eval[string](p, `[...document.querySelectorAll('[data-testid^="member-s"]')]
+		.map(e => [e.dataset.testid, e.dataset.role, e.dataset.term, e.dataset.state].join(":"))
+		.concat([document.querySelector('[data-testid="leader-indicator"]').dataset.leader])
+		.join(" ")`)
+}
+
+// virtualTime is the simulation clock the page shows, in microseconds.
+func (p *page) virtualTime() string { return p.attr("virtual-time", "data-time-us") }
+
+// seekTo moves the timeline scrubber to a virtual time and waits for the
+// page to show that moment.
+func (p *page) seekTo(timeUs string) {
+	p.t.Helper()
+	p.setField("scrubber", timeUs)
+	p.waitJS(fmt.Sprintf(`document.querySelector('[data-testid="virtual-time"]')?.dataset.timeUs === %q`, timeUs), "the clock to show "+timeUs+"µs")
+}
+
+// The URL carries the session's script, so opening it again replays the
+// session exactly: the same members, roles, terms and script at the same
+// virtual time.
+func TestReloadFromURLReplaysTheSession(t *testing.T) {
+	p := openPage(t, "", mainWidth, mainHeight)
+	leader, _ := p.waitLeader("the first leader")
+	p.fastest()
+	p.clientOp("c1", "put", map[string]string{"client-key": "replay", "client-value": "same"})
+	p.memberAction(leader, "crash")
+	p.waitJS(fmt.Sprintf(`(() => {
+		const l = document.querySelector('[data-testid="leader-indicator"]').dataset.leader;
+		return /^s[1-9]$/.test(l) && l !== %q;
+	})()`, leader), "a new leader")
+	p.pause()
+	p.waitJS(`location.hash.startsWith("#s=")`, "the URL to carry the script")
+
+	url, err := chromedp.Run(p.ctx, chromedp.Location())
+	require.NoError(t, err)
+	at := p.virtualTime()
+	want := p.clusterSummary()
+	wantScript := eval[string](p, `document.querySelector('[data-testid="script-text"]').value`)
+	require.Contains(t, wantScript, "crash "+leader)
+	p.screenshot("reload-before")
+
+	path := strings.TrimPrefix(url, suite.baseURL)
+	q := openPage(t, path, mainWidth, mainHeight)
+	q.pause()
+	q.seekTo(at)
+	assert.Equal(t, want, q.clusterSummary())
+	assert.Equal(t, wantScript, eval[string](q, `document.querySelector('[data-testid="script-text"]').value`))
+	q.screenshot("reload-after")
+	p.requireNoProblems()
+	q.requireNoProblems()
+}
+
+// A script in the URL that cannot be read gets a clear message and a fresh
+// default cluster, never an exception.
+func TestMalformedURLScriptFallsBackToDefault(t *testing.T) {
+	p := openPage(t, "#s=%%%not-a-script", mainWidth, mainHeight)
+	p.waitJS(`document.querySelector('[data-testid="notice"]')?.dataset.kind === "error"`, "an error notice")
+	p.waitLeader("the default cluster's leader")
+	p.requireNoProblems()
+}
+
+// Embed mode fits a 16:9 slide without scrolling and answers presenter keys.
+func TestEmbedModeFitsSlides(t *testing.T) {
+	p := openPage(t, "?embed=1", embedWidth, embedHeight)
+	p.waitJS(`!!document.querySelector('[data-testid="embed-root"]') && !document.querySelector('[data-testid="app-root"]')`, "the embed layout")
+	first, firstTerm := p.waitLeader("the first leader")
+
+	size := eval[[]int](p, `[document.documentElement.scrollWidth, document.documentElement.scrollHeight]`)
+	assert.LessOrEqual(t, size[0], embedWidth, "no horizontal scrolling")
+	assert.LessOrEqual(t, size[1], embedHeight, "no vertical scrolling")
+	svg := eval[[]int](p, `(() => { const r = document.querySelector('[data-testid="cluster-svg"]').getBoundingClientRect(); return [Math.round(r.width), Math.round(r.height)]; })()`)
+	assert.Greater(t, svg[1], embedHeight/2, "the cluster fills most of the slide")
+	p.screenshot("embed-1280x720")
+
+	// Presenter key c crashes the leader.
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.KeyEvent("c")))
+	p.waitJS(fmt.Sprintf(`document.querySelector('[data-testid="member-%s"]')?.dataset.state === "crashed"`, first), "c to crash the leader")
+	p.waitJS(fmt.Sprintf(`(() => {
+		const li = document.querySelector('[data-testid="leader-indicator"]');
+		return /^s[1-9]$/.test(li.dataset.leader) && Number(li.dataset.term) > %d;
+	})()`, firstTerm), "a new leader after the presenter crashed the old one")
+	p.requireNoProblems()
+}
