@@ -46,6 +46,7 @@ const firstLeaderProbe = `(() => {
 
 type resourceTiming struct {
 	Name     string  `json:"name"`
+	Status   int     `json:"status"`
 	Transfer float64 `json:"transfer"`
 	Encoded  float64 `json:"encoded"`
 	Decoded  float64 `json:"decoded"`
@@ -64,12 +65,16 @@ func TestBudgetColdLoad(t *testing.T) {
 	p.waitJS(`typeof window.__firstLeaderMs === "number"`, "the first leader to be drawn")
 	firstLeaderMs := eval[float64](p, `window.__firstLeaderMs`)
 	resources := eval[[]resourceTiming](p, `[...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")]
-		.map(e => ({name: e.name, transfer: e.transferSize, encoded: e.encodedBodySize, decoded: e.decodedBodySize}))`)
+		.map(e => ({name: e.name, status: e.responseStatus, transfer: e.transferSize, encoded: e.encodedBodySize, decoded: e.decodedBodySize}))`)
 
 	var transfer, decoded float64
 	var gzipTotal int64
 	var lines []string
 	for _, r := range resources {
+		if r.Status != 200 {
+			recordBudget(t, "%s: HTTP %d (not counted)", shortName(r.Name), r.Status)
+			continue
+		}
 		transfer += r.Transfer
 		decoded += r.Decoded
 		gz := gzipSizeOf(t, r.Name)
