@@ -54,6 +54,12 @@ func (d *decoder) uint(what string) uint64 {
 		d.fail(what, "bad or truncated unsigned varint")
 		return 0
 	}
+	if n != len(binary.AppendUvarint(nil, v)) {
+		// One value, one encoding: an overlong varint would let two byte
+		// strings mean the same command.
+		d.fail(what, "overlong unsigned varint")
+		return 0
+	}
 	d.off += n
 	return v
 }
@@ -65,6 +71,10 @@ func (d *decoder) int(what string) int64 {
 	v, n := binary.Varint(d.buf[d.off:])
 	if n <= 0 {
 		d.fail(what, "bad or truncated varint")
+		return 0
+	}
+	if n != len(binary.AppendVarint(nil, v)) {
+		d.fail(what, "overlong varint")
 		return 0
 	}
 	d.off += n
