@@ -18,9 +18,12 @@ type Rand interface {
 type Config struct {
 	// ID identifies the node; it must not be 0 (None).
 	ID uint64
-	// Voters are the initial voters of a new cluster. They are used only
-	// when Storage is empty; a restarted node reads its configuration from
-	// its storage.
+	// Voters are the initial voters of the cluster: the configuration the
+	// log starts from. They are used only when Storage holds no snapshot
+	// with a configuration; otherwise the snapshot's configuration wins.
+	// Every member, including one added later, passes the same initial
+	// lists, and replays the configuration changes after them from the log
+	// (a member joining a cluster whose log is compacted gets a snapshot).
 	Voters []uint64
 	// Learners are the initial learners of a new cluster, by the same rule.
 	Learners []uint64

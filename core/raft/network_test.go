@@ -23,6 +23,9 @@ type instantNetwork struct {
 	dropIf func(m Message) bool
 	// queue holds messages sent but not yet delivered.
 	queue []Message
+	// bootstrap is the cluster's initial configuration, which every node
+	// starts with, including nodes added later.
+	bootstrap []uint64
 }
 
 // testNode is one member of an instantNetwork with what its application
@@ -58,7 +61,7 @@ func testConfig(id uint64, voters []uint64) Config {
 // newInstantNetwork starts a cluster of the given voters; configure, if not
 // nil, adjusts every node's config before it starts.
 func newInstantNetwork(t testing.TB, voters []uint64, configure func(*Config)) *instantNetwork {
-	n := &instantNetwork{t: t, nodes: map[uint64]*testNode{}, cut: map[[2]uint64]bool{}}
+	n := &instantNetwork{t: t, nodes: map[uint64]*testNode{}, cut: map[[2]uint64]bool{}, bootstrap: voters}
 	for _, id := range voters {
 		cfg := testConfig(id, voters)
 		if configure != nil {
@@ -271,4 +274,18 @@ func (n *instantNetwork) clearEvents() {
 func (n *instantNetwork) electLeader(id uint64) {
 	n.campaign(id)
 	require.Equal(n.t, StateLeader, n.raft(id).state, "node %d did not win the election", id)
+}
+
+// proposeConfChange proposes cc at node id and settles.
+func (n *instantNetwork) proposeConfChange(id uint64, cc ConfChange) error {
+	err := n.node(id).rn.ProposeConfChange(cc)
+	n.settle()
+	return err
+}
+
+// addJoiner starts node id, which is about to be added to the cluster. Like
+// every member it starts with the cluster's initial configuration and learns
+// the changes since from the leader's log (or snapshot).
+func (n *instantNetwork) addJoiner(id uint64) *testNode {
+	return n.add(testConfig(id, n.bootstrap))
 }

@@ -1,0 +1,146 @@
+package raft
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func withLeaseReads(c *Config) {
+	c.CheckQuorum = true
+	c.ReadOnlyOption = ReadOnlyLeaseBased
+}
+
+func TestReadIndex(t *testing.T) {
+	// Reference: Raft §6.4 — the read index is the leader's commit index,
+	// confirmed by a heartbeat round (safe) or vouched for by the lease.
+	tests := []struct {
+		name       string
+		configure  func(*Config)
+		from       uint64
+		wantReason Reason
+	}{
+		{"safe, on the leader", nil, 1, ReasonQuorumConfirmed},
+		{"safe, forwarded by a follower", nil, 2, ReasonQuorumConfirmed},
+		{"lease, on the leader", withLeaseReads, 1, ReasonLease},
+		{"lease, forwarded by a follower", withLeaseReads, 3, ReasonLease},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n := newInstantNetwork(t, []uint64{1, 2, 3}, tt.configure)
+			n.electLeader(1)
+			require.NoError(t, n.propose(1, "a"))
+			n.clearEvents()
+			n.node(tt.from).rn.ReadIndex([]byte("req-1"))
+			n.settle()
+			require.Equal(t, []ReadState{{Index: 2, RequestCtx: []byte("req-1")}}, n.node(tt.from).readStates)
+			served := eventOfKind(t, n.node(1).events, EventReadServed)
+			assert.Equal(t, tt.wantReason, served.Reason)
+			assert.Equal(t, tt.from, served.Peer)
+			assert.Equal(t, uint64(2), served.Index)
+			if tt.from != 1 {
+				ev := eventOfKind(t, n.node(tt.from).events, EventReadServed)
+				assert.Equal(t, ReasonLeaderAnswered, ev.Reason)
+			}
+		})
+	}
+}
+
+func TestReadIndexSafeNeedsQuorum(t *testing.T) {
+	// A leader cut off from the others cannot confirm that it still leads,
+	// so a safe read is not answered.
+	n := newInstantNetwork(t, []uint64{1, 2, 3}, nil)
+	n.electLeader(1)
+	n.isolate(1)
+	n.node(1).rn.ReadIndex([]byte("req"))
+	n.settle()
+	assert.Empty(t, n.node(1).readStates)
+	// Once a quorum answers a heartbeat carrying the request, it is served.
+	n.heal()
+	n.tick(1, 1)
+	assert.Equal(t, []ReadState{{Index: 1, RequestCtx: []byte("req")}}, n.node(1).readStates)
+}
+
+func TestReadIndexLaterConfirmationServesEarlierRequests(t *testing.T) {
+	n := newInstantNetwork(t, []uint64{1, 2, 3}, nil)
+	n.electLeader(1)
+	n.isolate(1)
+	n.node(1).rn.ReadIndex([]byte("first"))
+	n.node(1).rn.ReadIndex([]byte("second"))
+	n.settle()
+	n.heal()
+	n.tick(1, 1)
+	require.Len(t, n.node(1).readStates, 2)
+	assert.Equal(t, []byte("first"), n.node(1).readStates[0].RequestCtx)
+	assert.Equal(t, []byte("second"), n.node(1).readStates[1].RequestCtx)
+}
+
+func TestReadIndexWaitsForCommitInTerm(t *testing.T) {
+	// Reference: Raft §8 — a new leader does not know the commit index
+	// until it has committed an entry of its term, so reads wait for that.
+	n := newInstantNetwork(t, []uint64{1, 2, 3}, nil)
+	// Followers do not answer: the leader's empty entry cannot commit.
+	n.node(2).down = true
+	n.node(3).down = true
+	n.campaign(1)
+	n.node(2).down = false
+	n.node(3).down = false
+	// Win the election by hand: deliver the votes.
+	require.NoError(t, n.node(1).rn.Step(Message{From: 2, To: 1, Type: MsgVoteResp, Term: 1}))
+	n.node(2).down = true
+	n.node(3).down = true
+	n.settle()
+	require.Equal(t, StateLeader, n.raft(1).state)
+	require.Equal(t, uint64(0), n.raft(1).raftLog.committed)
+
+	n.node(1).rn.ReadIndex([]byte("early"))
+	n.settle()
+	assert.Empty(t, n.node(1).readStates)
+	queued := eventOfKind(t, n.node(1).events, EventReadQueued)
+	assert.Equal(t, ReasonNoCommitInTerm, queued.Reason)
+
+	n.node(2).down = false
+	n.node(3).down = false
+	n.tick(1, 1) // the heartbeat makes the leader resend the empty entry
+	assert.Equal(t, []ReadState{{Index: 1, RequestCtx: []byte("early")}}, n.node(1).readStates)
+}
+
+func TestReadIndexSingleVoter(t *testing.T) {
+	n := newInstantNetwork(t, []uint64{1}, nil)
+	n.electLeader(1)
+	n.node(1).rn.ReadIndex([]byte("solo"))
+	n.settle()
+	assert.Equal(t, []ReadState{{Index: 1, RequestCtx: []byte("solo")}}, n.node(1).readStates)
+	assert.Equal(t, ReasonSingleVoter, eventOfKind(t, n.node(1).events, EventReadServed).Reason)
+}
+
+func TestReadIndexWithoutLeaderIsDropped(t *testing.T) {
+	n := newInstantNetwork(t, []uint64{1, 2, 3}, nil)
+	n.node(2).rn.ReadIndex([]byte("x"))
+	n.settle()
+	assert.Empty(t, n.node(2).readStates)
+	assert.Equal(t, ReasonNoLeader, eventOfKind(t, n.node(2).events, EventReadDropped).Reason)
+}
+
+func TestReadOnlyQueue(t *testing.T) {
+	ro := newReadOnly(ReadOnlySafe)
+	req := func(ctx string) Message {
+		return Message{Type: MsgReadIndex, Entries: []Entry{{Data: []byte(ctx)}}}
+	}
+	ro.addRequest(3, req("a"))
+	ro.addRequest(4, req("b"))
+	ro.addRequest(9, req("a")) // a duplicate context is not queued twice
+	assert.Equal(t, "b", ro.lastPendingRequestCtx())
+	assert.Equal(t, map[uint64]bool{1: true}, ro.recvAck(1, []byte("b")))
+	assert.Nil(t, ro.recvAck(1, []byte("unknown")))
+
+	rss := ro.advance(Message{Context: []byte("b")})
+	require.Len(t, rss, 2)
+	assert.Equal(t, uint64(3), rss[0].index)
+	assert.Equal(t, uint64(4), rss[1].index)
+	assert.Empty(t, ro.pending)
+	assert.Empty(t, ro.queue)
+	assert.Equal(t, "", ro.lastPendingRequestCtx())
+	assert.Nil(t, ro.advance(Message{Context: []byte("b")}))
+}
