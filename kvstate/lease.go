@@ -41,6 +41,12 @@ type lease struct {
 	// false if never since its last promotion or renewal).
 	reportedAt time.Duration
 	reported   bool
+	// nextCheckpoint is when Checkpoints next reports the lease.
+	nextCheckpoint time.Duration
+	// clearCheckpoint is set when a renewal made the replicated
+	// remainingTTL stale: the next Checkpoints call clears it everywhere, or
+	// a later leader would start this lease's countdown from the old value.
+	clearCheckpoint bool
 }
 
 // lessor keeps the leases, as etcd's lessor. Only the primary lessor (the
@@ -120,6 +126,7 @@ func (s *Store) grant(now time.Duration, req *LeaseGrantRequest) (*LeaseGrantRes
 	le := &lease{id: id, ttl: ttl, keys: map[string]bool{}}
 	if l.primary {
 		le.startCountdown(now, 0)
+		le.nextCheckpoint = now + s.opts.CheckpointInterval
 	}
 	l.leases[id] = le
 	return &LeaseGrantResponse{Header: s.header(), ID: id, TTL: ttl}, nil
@@ -170,9 +177,12 @@ func (s *Store) Renew(id LeaseID, now time.Duration) (int64, error) {
 	if le.expiry <= now {
 		return 0, fmt.Errorf("%w: lease %d expired at %v, renewed at %v", ErrLeaseNotFound, id, le.expiry, now)
 	}
-	// The renewal supersedes any checkpoint on this member; other replicas
-	// keep theirs until the leader proposes a new one.
-	le.remainingTTL = 0
+	// The renewal supersedes any checkpoint; the other replicas learn it
+	// from the next Checkpoints, as etcd proposes a clearing checkpoint.
+	if le.remainingTTL > 0 {
+		le.remainingTTL = 0
+		le.clearCheckpoint = true
+	}
 	le.startCountdown(now, 0)
 	return le.ttl, nil
 }
@@ -215,6 +225,8 @@ func (s *Store) Promote(now, extend time.Duration) {
 	s.lessor.primary = true
 	for _, le := range s.lessor.leases {
 		le.startCountdown(now, extend)
+		le.nextCheckpoint = now + s.opts.CheckpointInterval
+		le.clearCheckpoint = false
 	}
 }
 
@@ -249,17 +261,32 @@ func (s *Store) ExpiredLeases(now time.Duration) []LeaseID {
 	return ids
 }
 
-// Checkpoints returns, on the primary lessor, each lease's remaining TTL
-// (rounded up to a second) for a LeaseCheckpointRequest, so a later leader
-// resumes the countdown where this one is.
+// Checkpoints returns, on the primary lessor, the lease checkpoints that are
+// due, for a LeaseCheckpointRequest: each lease's remaining TTL (rounded up
+// to a second) once per Options.CheckpointInterval, so a later leader resumes
+// the countdown near where this one is, and a zero checkpoint for a lease
+// renewed since its last checkpoint, which clears the stale value. Expired
+// leases are left to their revocation.
 func (s *Store) Checkpoints(now time.Duration) []LeaseCheckpoint {
 	if !s.lessor.primary {
 		return nil
 	}
 	var cps []LeaseCheckpoint
 	for _, id := range s.lessor.sortedIDs() {
-		st := s.lessor.status(s.lessor.leases[id], now, false)
-		cps = append(cps, LeaseCheckpoint{ID: id, RemainingTTL: st.TTL})
+		le := s.lessor.leases[id]
+		st := s.lessor.status(le, now, false)
+		switch {
+		case st.Remaining <= 0:
+			continue
+		case le.clearCheckpoint:
+			cps = append(cps, LeaseCheckpoint{ID: id, RemainingTTL: 0})
+		case now >= le.nextCheckpoint:
+			cps = append(cps, LeaseCheckpoint{ID: id, RemainingTTL: st.TTL})
+		default:
+			continue
+		}
+		le.clearCheckpoint = false
+		le.nextCheckpoint = now + s.opts.CheckpointInterval
 	}
 	return cps
 }

@@ -175,18 +175,39 @@ func TestLeaseExtendedOnPromote(t *testing.T) {
 		"a non-primary lessor reports what a promotion would start from")
 }
 
-func TestLeaseCheckpointCarriesRemainingTTLToTheNextLeader(t *testing.T) {
-	a, b := leaderAndFollower(t)
+func TestLeaseCheckpoints(t *testing.T) {
+	opts := Options{CheckpointInterval: time.Minute}
+	a := &replica{t: t, s: New(opts)}
+	b := &replica{t: t, s: New(opts)}
+	a.s.Promote(0, 0)
 	id := both(a, b, 0, Request{LeaseGrant: &LeaseGrantRequest{TTL: 100}}).LeaseGrant.ID
+
+	assert.Empty(t, a.s.Checkpoints(59*time.Second), "no checkpoint before the interval")
 	cps := a.s.Checkpoints(70*time.Second + 500*time.Millisecond)
 	assert.Equal(t, []LeaseCheckpoint{{ID: id, RemainingTTL: 30}}, cps, "remaining TTL rounded up")
-	assert.Nil(t, b.s.Checkpoints(0), "only the primary checkpoints")
+	assert.Empty(t, a.s.Checkpoints(71*time.Second), "one checkpoint per interval")
+	assert.Nil(t, b.s.Checkpoints(time.Hour), "only the primary checkpoints")
 	both(a, b, 71*time.Second, Request{LeaseCheckpoint: &LeaseCheckpointRequest{Checkpoints: cps}})
 	assert.Equal(t, a.s.Hash(), b.s.Hash())
 
-	b.s.Promote(72*time.Second, 0)
-	assert.Empty(t, b.s.ExpiredLeases(101*time.Second))
-	assert.Equal(t, []LeaseID{id}, b.s.ExpiredLeases(102*time.Second), "the new leader resumed from 30s, not 100s")
+	t.Run("a new leader resumes from the checkpoint", func(t *testing.T) {
+		c := &replica{t: t, s: New(opts)}
+		require.NoError(t, c.s.Restore(b.s.Snapshot()))
+		c.s.Promote(72*time.Second, 0)
+		assert.Empty(t, c.s.ExpiredLeases(101*time.Second))
+		assert.Equal(t, []LeaseID{id}, c.s.ExpiredLeases(102*time.Second), "resumed from 30s, not 100s")
+	})
+
+	t.Run("a renewal clears the checkpoint everywhere", func(t *testing.T) {
+		_, err := a.s.Renew(id, 80*time.Second)
+		require.NoError(t, err)
+		cps := a.s.Checkpoints(81 * time.Second)
+		assert.Equal(t, []LeaseCheckpoint{{ID: id, RemainingTTL: 0}}, cps, "a clearing checkpoint, before the interval")
+		both(a, b, 81*time.Second, Request{LeaseCheckpoint: &LeaseCheckpointRequest{Checkpoints: cps}})
+		b.s.Promote(82*time.Second, 0)
+		assert.Empty(t, b.s.ExpiredLeases(181*time.Second), "the full TTL again")
+		assert.Equal(t, []LeaseID{id}, b.s.ExpiredLeases(182*time.Second))
+	})
 }
 
 func TestLeasesListsEveryLease(t *testing.T) {

@@ -20,6 +20,10 @@ type Options struct {
 	// same expired lease again when its revocation has not been applied yet
 	// (default 3s, etcd's expiredLeaseRetryInterval).
 	ExpiredLeaseRetry time.Duration
+	// CheckpointInterval is how often Checkpoints reports a lease's
+	// remaining TTL (default 5 minutes, etcd's checkpoint interval), so a
+	// member may call Checkpoints on every tick without flooding the log.
+	CheckpointInterval time.Duration
 }
 
 func (o Options) withDefaults() Options {
@@ -31,6 +35,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.ExpiredLeaseRetry <= 0 {
 		o.ExpiredLeaseRetry = 3 * time.Second
+	}
+	if o.CheckpointInterval <= 0 {
+		o.CheckpointInterval = 5 * time.Minute
 	}
 	return o
 }
