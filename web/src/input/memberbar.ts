@@ -1,0 +1,96 @@
+// memberbar.ts is the action bar for the selected member: the same actions as the context
+// menu, always visible as buttons so that keyboard users and tests can reach them directly.
+import { membersOf, type View } from "../model/view";
+import { el, setText } from "../render/dom";
+import { groupLetter } from "../render/palette";
+import { groupsOf, memberActions, moveToGroup, nextFreeMember } from "./actions";
+
+/** MemberBar owns the selected member's action buttons. */
+export class MemberBar {
+  readonly root: HTMLElement;
+  private readonly title: HTMLHeadingElement;
+  private readonly buttons = new Map<string, HTMLButtonElement>();
+  private readonly add: HTMLButtonElement;
+  private readonly groups: HTMLDivElement;
+  private readonly error: HTMLParagraphElement;
+  private lines = new Map<string, string>();
+  private addLine = "";
+  private groupKey = "";
+
+  constructor(private readonly apply: (line: string) => Promise<string | null>) {
+    this.title = el("h2", { id: "member-bar-title" }, "Select a member");
+    const row = el("div", { class: "button-row" });
+    const ids = ["crash", "restart", "pause", "resume", "timeout", "isolate", "transfer", "snapshot", "promote", "remove"];
+    for (const id of ids) {
+      const button = el("button", { type: "button", "data-testid": `member-action-${id}`, disabled: true }, id);
+      button.addEventListener("click", () => void this.run(this.lines.get(id) ?? ""));
+      this.buttons.set(id, button);
+      row.append(button);
+    }
+    this.add = el("button", { type: "button", "data-testid": "member-action-add-learner" }, "Add a learner");
+    this.add.addEventListener("click", () => void this.run(this.addLine));
+    this.groups = el("div", { class: "button-row groups-row", "aria-label": "Move to a partition group" });
+    this.error = el("p", { class: "form-error", role: "alert" });
+    this.root = el(
+      "section",
+      { class: "panel member-bar", "aria-labelledby": "member-bar-title", "data-testid": "member-bar" },
+      el("div", { class: "panel-head" }, this.title, this.add),
+      row,
+      this.groups,
+      this.error,
+    );
+  }
+
+  /** update shows the actions for the selected member ("" for none). */
+  update(view: View, selected: string): void {
+    const free = nextFreeMember(view);
+    this.addLine = free ? `member add ${free} learner` : "";
+    this.add.disabled = free === null;
+    setText(this.add, free ? `Add learner ${free}` : "Cluster full (9)");
+    const m = membersOf(view).find((x) => x.name === selected);
+    if (!m) {
+      setText(this.title, "Select a member (click it, or Tab to it and press Enter)");
+      for (const b of this.buttons.values()) b.disabled = true;
+      this.groups.replaceChildren();
+      this.groupKey = "";
+      return;
+    }
+    setText(this.title, `Member ${m.name}`);
+    this.lines = new Map();
+    for (const action of memberActions(m, view)) {
+      const button = this.buttons.get(action.id);
+      if (!button) continue;
+      this.lines.set(action.id, action.line);
+      button.disabled = !action.enabled;
+      setText(button, action.label);
+      button.title = `${action.line} — ${action.hint}`;
+    }
+    const groups = groupsOf(view);
+    const key = `${selected}|${JSON.stringify(groups)}`;
+    if (key === this.groupKey) return;
+    this.groupKey = key;
+    const current = groups.findIndex((g) => g.includes(selected));
+    const buttons: HTMLElement[] = [el("span", { class: "muted" }, "partition group:")];
+    groups.forEach((g, i) => {
+      const b = el("button", { type: "button", class: i === current ? "chip on" : "chip", "aria-pressed": i === current ? "true" : "false", "data-testid": `member-group-${groupLetter(i)}` }, `${groupLetter(i)} (${g.length})`);
+      b.disabled = i === current;
+      const line = moveToGroup(view, selected, i);
+      b.addEventListener("click", () => void this.run(line));
+      buttons.push(b);
+    });
+    if (!(groups[current]?.length === 1)) {
+      const b = el("button", { type: "button", class: "chip", "data-testid": "member-group-new" }, "new group");
+      const line = moveToGroup(view, selected, groups.length);
+      b.addEventListener("click", () => void this.run(line));
+      buttons.push(b);
+    }
+    this.groups.replaceChildren(...buttons);
+  }
+
+  private async run(line: string): Promise<void> {
+    if (line === "") return;
+    setText(this.error, "");
+    const err = await this.apply(line);
+    if (err) setText(this.error, `“${line}” was refused: ${err}`);
+  }
+}

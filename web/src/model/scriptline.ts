@@ -1,0 +1,36 @@
+// scriptline.ts writes the learner's clicks as scenario script lines (DESIGN.md §4). It only
+// formats text; the engine parses and validates every line.
+
+/** reservedWords are bare words the script reads as flags; data equal to one is quoted. */
+const reservedWords = new Set(["prefix", "serializable", "once", "learner", "reset", "->", "|"]);
+
+/**
+ * quoteArg writes one argument so the script tokenizer reads it back unchanged: plain words
+ * stay bare, anything else is double-quoted with only \" and \\ escaped (the lexer's rule).
+ */
+export function quoteArg(arg: string): string {
+  if (/^[A-Za-z0-9_.\/:@+-]+$/.test(arg) && !reservedWords.has(arg)) return arg;
+  return `"${arg.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+}
+
+/** line joins a command and its arguments, leaving out empty ones. */
+export function line(...parts: Array<string | null | undefined | false>): string {
+  return parts.filter((p): p is string => typeof p === "string" && p !== "").join(" ");
+}
+
+/** option writes key=value with the value quoted when needed (empty values are left out). */
+export function option(key: string, value: string | number | undefined): string | null {
+  if (value === undefined || value === "") return null;
+  return `${key}=${quoteArg(String(value))}`;
+}
+
+/** durationPattern matches the script's durations: a number and us, ms or s. */
+export const durationPattern = /^\d+(\.\d+)?(us|ms|s)$/;
+
+/** durationToUs converts a script duration to µs (NaN when it is not one). */
+export function durationToUs(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(us|ms|s)$/.exec(text.trim());
+  if (!m) return Number.NaN;
+  const n = Number.parseFloat(m[1]!);
+  return m[2] === "s" ? n * 1_000_000 : m[2] === "ms" ? n * 1000 : n;
+}

@@ -1,0 +1,219 @@
+// session.ts is the app state that sits between the engine and the page. Every learner action
+// goes through act(): fork (acting in the past cuts the recorded future) → apply (one script
+// line sent to the engine) → save (the share link is refreshed) → render (listeners redraw).
+// Engine calls are serialised through one queue so that the playback loop and a click never
+// interleave their calls.
+import { errorMessage, type Engine } from "./engine";
+import type { EventView, View } from "./view";
+
+/** maxEvents bounds the explanation feed kept in memory; older events are dropped first. */
+const maxEvents = 3000;
+
+/** Notice is a short message for the banner (a fork, a refused link, an engine error). */
+export interface Notice {
+  kind: "info" | "error";
+  text: string;
+}
+
+/** SessionListener is told after the session's data changed. */
+export type SessionListener = () => void;
+
+/** Session owns the engine handle and the latest data read from it. */
+export class Session {
+  /** view is the latest view of the world (null until the engine has created a cluster). */
+  view: View | null = null;
+  /** events is the explanation feed, oldest first. */
+  events: EventView[] = [];
+  /** scriptText is the session's scenario script as the engine recorded it. */
+  scriptText = "";
+  /** kvMember is the member whose key-value store the view includes. */
+  kvMember = "";
+  /** notice is the banner's current message, if any. */
+  notice: Notice | null = null;
+  /** busy is true while an engine call is queued or running. */
+  busy = false;
+  /**
+   * maxTimeUs is the end of the recorded timeline: the latest moment reached since the
+   * session was created or last forked. A view earlier than it means the learner rewound.
+   */
+  maxTimeUs = 0;
+
+  private cursor = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  private pending = 0;
+  private listeners: SessionListener[] = [];
+  private scriptListeners: Array<(script: string) => void> = [];
+  private lastScriptFetch = 0;
+
+  constructor(private readonly engine: Engine) {}
+
+  /** onChange registers a listener called after every refresh. */
+  onChange(listener: SessionListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** onScript registers a listener called when the recorded script text changes. */
+  onScript(listener: (script: string) => void): void {
+    this.scriptListeners.push(listener);
+  }
+
+  /** setNotice shows (or clears, with null) the banner message. */
+  setNotice(notice: Notice | null): void {
+    this.notice = notice;
+    this.emit();
+  }
+
+  /** load replaces the whole session with the given script; it rejects with a readable message. */
+  load(script: string): Promise<void> {
+    return this.enqueue(async () => {
+      await this.engine.create({ script });
+      this.maxTimeUs = 0;
+      this.events = [];
+      this.cursor = 0;
+      await this.refreshNow(true);
+    });
+  }
+
+  /**
+   * act applies one script line at the current moment. It resolves to null on success or to
+   * the engine's error message (the line is then not recorded and nothing changed).
+   */
+  act(line: string): Promise<string | null> {
+    return this.enqueue(async () => {
+      const before = this.view;
+      const forking = before !== null && before.nowUs < this.maxTimeUs;
+      try {
+        await this.engine.exec(line);
+      } catch (err) {
+        return errorMessage(err);
+      }
+      if (forking) {
+        this.maxTimeUs = before.nowUs;
+        this.notice = {
+          kind: "info",
+          text: `You acted in the past, so the timeline forked at ${formatTime(before.nowUs)}: the old future was discarded.`,
+        };
+      }
+      await this.refreshNow(true);
+      return null;
+    });
+  }
+
+  /**
+   * advance runs virtual time forward by up to budgetUs. With stopOnTraffic it runs in small
+   * chunks and stops as soon as a message is on the wire, so quiet stretches pass quickly while
+   * every message is still seen travelling at the chosen speed.
+   */
+  advance(budgetUs: number, stopOnTraffic: boolean, chunkUs: number): Promise<void> {
+    return this.enqueue(async () => {
+      let left = Math.max(1, Math.round(budgetUs));
+      if (!stopOnTraffic) {
+        await this.engine.run(`${left}us`);
+        await this.refreshNow(false);
+        return;
+      }
+      // Each chunk is shorter than the smallest latency, so a message sent inside a chunk is
+      // still in flight when the chunk ends and the next frame slows down to show it.
+      for (let i = 0; i < 8 && left > 0; i++) {
+        const chunk = Math.min(left, Math.max(1, Math.round(chunkUs)));
+        await this.engine.run(`${chunk}us`);
+        left -= chunk;
+        const view = await this.engine.view(this.kvMember || undefined);
+        this.view = view;
+        if ((view.messages?.length ?? 0) > 0) break;
+      }
+      await this.refreshNow(false);
+    });
+  }
+
+  /** step delivers the next event only. */
+  step(): Promise<string | null> {
+    return this.enqueue(async () => {
+      try {
+        await this.engine.step();
+      } catch (err) {
+        return errorMessage(err);
+      }
+      await this.refreshNow(true);
+      return null;
+    });
+  }
+
+  /** seek moves to a moment of the recorded timeline (a past one rewinds, keeping the future). */
+  seek(timeUs: number): Promise<string | null> {
+    return this.enqueue(async () => {
+      try {
+        await this.engine.seek(Math.max(0, Math.round(timeUs)));
+      } catch (err) {
+        return errorMessage(err);
+      }
+      // Events are numbered along the deterministic trace, so the ones up to the new moment are
+      // still true; the later ones are dropped and will be read again if the learner plays on.
+      const keep = this.events.filter((e) => e.atUs <= timeUs);
+      this.events = keep;
+      this.cursor = keep.length > 0 ? keep[keep.length - 1]!.seq : 0;
+      await this.refreshNow(true);
+      return null;
+    });
+  }
+
+  /** setKVMember chooses the member whose store the kv panel shows. */
+  setKVMember(member: string): Promise<void> {
+    this.kvMember = member;
+    return this.enqueue(() => this.refreshNow(false));
+  }
+
+  /** refresh re-reads the view, the new events and (when due) the script. */
+  refresh(forceScript = false): Promise<void> {
+    return this.enqueue(() => this.refreshNow(forceScript));
+  }
+
+  private async refreshNow(forceScript: boolean): Promise<void> {
+    this.view = await this.engine.view(this.kvMember || undefined);
+    this.maxTimeUs = Math.max(this.maxTimeUs, this.view.nowUs);
+    const batch = await this.engine.events(this.cursor);
+    if (batch.events.length > 0) {
+      for (const ev of batch.events) this.events.push(ev);
+      if (this.events.length > maxEvents) this.events.splice(0, this.events.length - maxEvents);
+    }
+    this.cursor = batch.cursor;
+    const now = performance.now();
+    if (forceScript || now - this.lastScriptFetch > 700) {
+      this.lastScriptFetch = now;
+      const script = await this.engine.script();
+      if (script !== this.scriptText) {
+        this.scriptText = script;
+        for (const listener of this.scriptListeners) listener(script);
+      }
+    }
+    this.emit();
+  }
+
+  private emit(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    this.pending++;
+    this.busy = true;
+    const run = this.queue.then(task);
+    this.queue = run.then(
+      () => undefined,
+      (err: unknown) => {
+        this.notice = { kind: "error", text: `The engine reported an error: ${errorMessage(err)}` };
+        this.emit();
+      },
+    );
+    const done = (): void => {
+      this.pending--;
+      this.busy = this.pending > 0;
+    };
+    run.then(done, done);
+    return run;
+  }
+}
+
+/** formatTime writes a virtual time in µs as seconds with millisecond precision. */
+export function formatTime(us: number): string {
+  return `${(us / 1_000_000).toFixed(3)} s`;
+}

@@ -1,0 +1,76 @@
+// palette.ts holds the few colour decisions that are made in code rather than CSS: a term's
+// colour (so a term looks the same in the ring, the logs and the feed) and a partition
+// group's letter. Roles and message types are coloured in CSS by class name.
+
+/** termHue gives each term a hue far from its neighbours' (golden-angle steps). */
+export function termHue(term: number): number {
+  return Math.round((term * 137.508 + 200) % 360);
+}
+
+/** termColor is the fill of a log cell of the given term: pale in the light theme, deep in the dark. */
+export function termColor(term: number): string {
+  if (term <= 0) return "var(--term-zero)";
+  const hue = termHue(term);
+  return `light-dark(hsl(${hue} 70% 80%), hsl(${hue} 45% 34%))`;
+}
+
+/** groupLetter names partition group i ("A", "B", ...). */
+export function groupLetter(index: number): string {
+  return String.fromCharCode(65 + index);
+}
+
+/** roleLabel is the word shown under a member's name (never colour alone). */
+export function roleLabel(role: string, state: string): string {
+  if (state === "crashed") return "CRASHED";
+  if (state === "failed") return "FAILED";
+  if (state === "paused") return "PAUSED";
+  switch (role) {
+    case "leader":
+      return "LEADER";
+    case "candidate":
+      return "CANDIDATE";
+    case "pre-candidate":
+      return "PRE-CANDIDATE";
+    case "learner":
+      return "LEARNER";
+    default:
+      return "follower";
+  }
+}
+
+/** messageLabel is the short name drawn on a message in flight ("vote?" asks, "vote ✓" answers). */
+export function messageLabel(type: string, reject: boolean): string {
+  const base: Record<string, string> = {
+    "pre-vote": "pre-vote?",
+    "pre-vote-resp": "pre-vote",
+    vote: "vote?",
+    "vote-resp": "vote",
+    append: "append",
+    "append-resp": "append ok",
+    heartbeat: "heartbeat",
+    "heartbeat-resp": "hb ok",
+    snapshot: "snapshot",
+    "timeout-now": "timeout now",
+    "read-index": "read index?",
+    "read-index-resp": "read index",
+    propose: "proposal",
+    transfer: "transfer?",
+  };
+  let label = base[type] ?? type;
+  if (type === "pre-vote-resp" || type === "vote-resp") label += reject ? " ✗" : " ✓";
+  if (type === "append-resp" && reject) label = "append ✗";
+  return label;
+}
+
+/** messageClass groups message types into the families that CSS colours. */
+export function messageClass(type: string): string {
+  if (type.startsWith("pre-vote")) return "m-prevote";
+  if (type.startsWith("vote")) return "m-vote";
+  if (type.startsWith("heartbeat")) return "m-heartbeat";
+  if (type.startsWith("append")) return "m-append";
+  if (type.startsWith("snapshot")) return "m-snapshot";
+  if (type.startsWith("timeout") || type === "transfer") return "m-timeout";
+  if (type.startsWith("read-index")) return "m-read";
+  if (type === "propose") return "m-propose";
+  return "m-other";
+}

@@ -1,0 +1,498 @@
+// ring.ts draws the cluster: members on a ring, the links between them and the partition
+// groups. SVG nodes are created once per member or link and then only updated, so a frame
+// with nine members and heavy traffic changes attributes and text, never the tree's shape.
+import { displayRole, memberName, membersOf, type MemberView, type View } from "../model/view";
+import { memberIndex, setAttr, setText, svg, toggleClass } from "./dom";
+import { groupLetter, roleLabel } from "./palette";
+
+/** RingCallbacks are how clicks on the drawing reach the input layer. */
+export interface RingCallbacks {
+  select(id: string): void;
+  menu(id: string, clientX: number, clientY: number): void;
+  link(a: string, b: string): void;
+  pointerDown(id: string, ev: PointerEvent): void;
+}
+
+/** Point is a position in the drawing's coordinates. */
+export interface Point {
+  x: number;
+  y: number;
+}
+
+const ringRadius = 330;
+const tweenMs = 450;
+
+interface MemberNode {
+  g: SVGGElement;
+  halo: SVGCircleElement;
+  timer: SVGCircleElement;
+  body: SVGCircleElement;
+  name: SVGTextElement;
+  role: SVGTextElement;
+  term: SVGTextElement;
+  extra: SVGTextElement;
+  group: SVGTextElement;
+  votes: SVGGElement;
+  voteDots: SVGCircleElement[];
+  cross: SVGPathElement;
+  from: Point;
+  to: Point;
+  at: Point;
+  tweenStart: number;
+  drag: Point | null;
+  radius: number;
+  lastLabel: string;
+}
+
+interface LinkNode {
+  g: SVGGElement;
+  line: SVGLineElement;
+  hit: SVGLineElement;
+  badge: SVGTextElement;
+  a: string;
+  b: string;
+}
+
+/** Ring owns the cluster drawing. */
+export class Ring {
+  readonly root: SVGSVGElement;
+  /** messageLayer sits between the links and the members; messages.ts fills it. */
+  readonly messageLayer: SVGGElement;
+  private readonly linkLayer: SVGGElement;
+  private readonly memberLayer: SVGGElement;
+  private readonly groupLayer: SVGGElement;
+  private readonly members = new Map<string, MemberNode>();
+  private readonly links = new Map<string, LinkNode>();
+  private readonly groupLabels: SVGTextElement[] = [];
+  private radius = 64;
+  private order: string[] = [];
+
+
+  constructor(private readonly callbacks: RingCallbacks) {
+    this.root = svg("svg", {
+      viewBox: "-520 -500 1040 1000",
+      class: "ring",
+      "data-testid": "cluster-svg",
+      role: "group",
+      "aria-label": "Cluster: members on a ring, messages travelling between them",
+    });
+    this.groupLayer = svg("g", { class: "groups" });
+    this.linkLayer = svg("g", { class: "links" });
+    this.messageLayer = svg("g", { class: "messages" });
+    this.memberLayer = svg("g", { class: "members" });
+    this.root.append(this.groupLayer, this.linkLayer, this.messageLayer, this.memberLayer);
+  }
+
+  /** memberRadius is the drawn radius of a member circle. */
+  get memberRadius(): number {
+    return this.radius;
+  }
+
+  /** position is where a member is drawn now (including an ongoing tween or drag). */
+  position(id: string): Point | undefined {
+    const node = this.members.get(id);
+    if (!node) return undefined;
+    return node.drag ?? node.at;
+  }
+
+  /** home is where a member sits when it is not being dragged. */
+  home(id: string): Point | undefined {
+    return this.members.get(id)?.to;
+  }
+
+  /** memberAt finds the member whose circle contains a point, ignoring one id. */
+  memberAt(p: Point, except: string): string | null {
+    for (const [id, node] of this.members) {
+      if (id === except) continue;
+      const dx = p.x - node.at.x;
+      const dy = p.y - node.at.y;
+      if (dx * dx + dy * dy <= (this.radius + 18) ** 2) return id;
+    }
+    return null;
+  }
+
+  /** toDrawing converts a pointer position on the page into the drawing's coordinates. */
+  toDrawing(clientX: number, clientY: number): Point {
+    const matrix = this.root.getScreenCTM();
+    if (!matrix) return { x: 0, y: 0 };
+    const pt = new DOMPoint(clientX, clientY).matrixTransform(matrix.inverse());
+    return { x: pt.x, y: pt.y };
+  }
+
+  /** setDrag moves a member with the pointer (null puts it back home). */
+  setDrag(id: string, p: Point | null): void {
+    const node = this.members.get(id);
+    if (!node) return;
+    node.drag = p;
+    toggleClass(node.g, "dragging", p !== null);
+    this.place(node);
+  }
+
+  /** focusMember moves keyboard focus to a member. */
+  focusMember(id: string): void {
+    this.members.get(id)?.g.focus();
+  }
+
+  /** flashMember briefly highlights a member (from a click in the feed). */
+  flashMember(id: string): void {
+    const node = this.members.get(id);
+    if (!node) return;
+    node.g.classList.remove("flash");
+    void node.g.getBoundingClientRect();
+    node.g.classList.add("flash");
+    window.setTimeout(() => node.g.classList.remove("flash"), 1600);
+  }
+
+  /** update redraws the ring from a new view. */
+  update(view: View, selected: string, now: number): void {
+    const members = membersOf(view);
+    const ids = members.map((m) => m.name);
+    const groups = partitionGroups(members);
+    const groupOf = new Map<string, number>();
+    groups.forEach((g, i) => g.forEach((id) => groupOf.set(id, i)));
+
+    this.radius = Math.min(66, Math.max(44, ringRadius * Math.sin(Math.PI / Math.max(3, ids.length)) * 0.62));
+    const targets = layout(ids, groups);
+
+    for (const id of [...this.members.keys()]) {
+      if (!ids.includes(id)) {
+        this.members.get(id)!.g.remove();
+        this.members.delete(id);
+      }
+    }
+    const orderKey = ids.join(",");
+    for (const m of members) {
+      let node = this.members.get(m.name);
+      const target = targets.get(m.name)!;
+      if (!node) {
+        node = this.createMember(m.name, target);
+        this.members.set(m.name, node);
+      }
+      if (node.to.x !== target.x || node.to.y !== target.y) {
+        node.from = { ...node.at };
+        node.to = target;
+        node.tweenStart = now;
+      }
+      this.updateMember(node, m, members, groupOf.get(m.name), selected === m.name);
+    }
+    if (orderKey !== this.order.join(",")) {
+      this.order = ids;
+      // Keep the DOM (and so the tab order) in member order.
+      for (const id of [...ids].sort((a, b) => memberIndex(a) - memberIndex(b))) {
+        this.memberLayer.append(this.members.get(id)!.g);
+      }
+    }
+    this.updateLinks(members, groupOf);
+    this.updateGroupLabels(groups, targets);
+  }
+
+  /** frame advances the position tweens; it returns true while something still moves. */
+  frame(now: number): boolean {
+    let moving = false;
+    for (const node of this.members.values()) {
+      const t = Math.min(1, (now - node.tweenStart) / tweenMs);
+      const e = t < 1 ? 1 - (1 - t) ** 3 : 1;
+      const x = node.from.x + (node.to.x - node.from.x) * e;
+      const y = node.from.y + (node.to.y - node.from.y) * e;
+      if (x !== node.at.x || y !== node.at.y) {
+        node.at = { x, y };
+        this.place(node);
+        moving = true;
+      }
+    }
+    if (moving) this.placeLinks();
+    return moving;
+  }
+
+  private place(node: MemberNode): void {
+    const p = node.drag ?? node.at;
+    setAttr(node.g, "transform", `translate(${p.x.toFixed(1)} ${p.y.toFixed(1)})`);
+  }
+
+  private createMember(id: string, at: Point): MemberNode {
+    const g = svg("g", {
+      class: "member",
+      "data-testid": `member-${id}`,
+      tabindex: 0,
+      role: "button",
+      "aria-haspopup": "menu",
+    });
+    const halo = svg("circle", { class: "halo", r: 0 });
+    const timer = svg("circle", { class: "timer", r: 0 });
+    const body = svg("circle", { class: "body", r: 0 });
+    const cross = svg("path", { class: "cross" });
+    const name = svg("text", { class: "name", "text-anchor": "middle" });
+    const role = svg("text", { class: "role-label", "text-anchor": "middle" });
+    const term = svg("text", { class: "term-label", "text-anchor": "middle" });
+    const extra = svg("text", { class: "extra-label", "text-anchor": "middle" });
+    const group = svg("text", { class: "group-letter", "text-anchor": "middle" });
+    const votes = svg("g", { class: "votes" });
+    g.append(halo, timer, body, cross, name, role, term, votes, extra, group);
+    name.textContent = id.toUpperCase();
+
+    g.addEventListener("click", (ev) => {
+      ev.stopPropagation();
+      this.callbacks.select(id);
+    });
+    g.addEventListener("contextmenu", (ev) => {
+      ev.preventDefault();
+      this.callbacks.select(id);
+      this.callbacks.menu(id, ev.clientX, ev.clientY);
+    });
+    g.addEventListener("keydown", (ev) => {
+      if (ev.key === "Enter" || ev.key === " ") {
+        ev.preventDefault();
+        ev.stopPropagation();
+        this.callbacks.select(id);
+        const box = g.getBoundingClientRect();
+        this.callbacks.menu(id, box.right, box.top + box.height / 2);
+      } else if (ev.key === "ContextMenu" || (ev.key === "F10" && ev.shiftKey)) {
+        ev.preventDefault();
+        const box = g.getBoundingClientRect();
+        this.callbacks.menu(id, box.right, box.top);
+      }
+    });
+    g.addEventListener("pointerdown", (ev) => {
+      if (ev.button === 0) this.callbacks.pointerDown(id, ev);
+    });
+    const node: MemberNode = {
+      g, halo, timer, body, name, role, term, extra, group, votes, voteDots: [], cross,
+      from: at, to: at, at, tweenStart: 0, drag: null, radius: 0, lastLabel: "",
+    };
+    this.place(node);
+    return node;
+  }
+
+  private updateMember(node: MemberNode, m: MemberView, all: MemberView[], group: number | undefined, selected: boolean): void {
+    const r = this.radius;
+    if (node.radius !== r) {
+      node.radius = r;
+      setAttr(node.body, "r", r);
+      setAttr(node.halo, "r", r + 15);
+      setAttr(node.timer, "r", r + 7);
+      setAttr(node.name, "y", -r * 0.12);
+      setAttr(node.role, "y", r * 0.3);
+      setAttr(node.term, "y", r * 0.62);
+      setAttr(node.extra, "y", r + 40);
+      setAttr(node.group, "x", (r * 0.95).toFixed(1));
+      setAttr(node.group, "y", (r * 1.05).toFixed(1));
+      const c = r * 0.55;
+      setAttr(node.cross, "d", `M${-c} ${-c}L${c} ${c}M${c} ${-c}L${-c} ${c}`);
+    }
+    const g = node.g;
+    const role = displayRole(m);
+    setAttr(g, "data-role", role);
+    setAttr(g, "data-term", m.term);
+    setAttr(g, "data-state", m.state);
+    setAttr(g, "data-group", group === undefined ? "" : groupLetter(group));
+    setAttr(g, "data-selected", selected ? "true" : "false");
+    setAttr(g, "class", `member role-${role} state-${m.state}${group === undefined ? "" : ` group-${group}`}${selected ? " selected" : ""}${node.drag ? " dragging" : ""}`);
+
+    setText(node.role, roleLabel(role, m.state));
+    setText(node.term, `term ${m.term}`);
+    setText(node.group, group === undefined ? "" : groupLetter(group));
+
+    // The election timer: how far the member is into its randomized timeout.
+    const timeout = m.electionTimeout;
+    const elapsed = m.electionElapsed;
+    const showTimer = m.state === "up" && m.role !== "leader" && timeout > 0;
+    const circumference = 2 * Math.PI * (r + 7);
+    const fraction = showTimer ? Math.min(1, Math.max(0, elapsed / timeout)) : 0;
+    setAttr(node.timer, "stroke-dasharray", `${(fraction * circumference).toFixed(1)} ${circumference.toFixed(1)}`);
+    toggleClass(node.timer, "urgent", fraction > 0.8);
+
+    // Votes gathered during an election: one dot per voter, filled when granted.
+    const campaigning = m.state === "up" && (m.role === "candidate" || m.role === "pre-candidate");
+    const voters = (m.voters ?? all.filter((x) => !x.learner).map((x) => x.id)).map(memberName);
+    const granted = new Set((m.votesGranted ?? []).map(memberName));
+    const rejected = new Set((m.votesRejected ?? []).map(memberName));
+    if (campaigning) {
+      while (node.voteDots.length < voters.length) {
+        const dot = svg("circle", { r: 7, class: "vote-dot" });
+        node.votes.append(dot);
+        node.voteDots.push(dot);
+      }
+      node.voteDots.forEach((dot, i) => {
+        if (i >= voters.length) {
+          setAttr(dot, "class", "vote-dot hidden");
+          return;
+        }
+        const id = voters[i]!;
+        // Dots sit on the upper arc, from the left to the right, one per voter.
+        const angle = -Math.PI * (0.8 - (0.6 * (i + 0.5)) / voters.length);
+        setAttr(dot, "cx", ((r + 24) * Math.cos(angle)).toFixed(1));
+        setAttr(dot, "cy", ((r + 24) * Math.sin(angle)).toFixed(1));
+        setAttr(dot, "class", `vote-dot ${granted.has(id) ? "granted" : rejected.has(id) ? "rejected" : "pending"}`);
+      });
+      const need = Math.floor(voters.length / 2) + 1;
+      setText(node.extra, `votes ${granted.size}/${voters.length}, needs ${need}`);
+    } else {
+      for (const dot of node.voteDots) setAttr(dot, "class", "vote-dot hidden");
+      let extra = "";
+      if (m.state === "up" && m.role === "leader" && m.leadTransferee) extra = `handing over to ${memberName(m.leadTransferee)}`;
+      if (m.state === "failed") extra = "WAL corrupt: cannot restart";
+      setText(node.extra, extra);
+    }
+    toggleClass(node.votes, "hidden", !campaigning);
+
+    const label = `${m.name}: ${roleLabel(role, m.state).toLowerCase()}, term ${m.term}, commit ${m.commit}` +
+      `${group === undefined ? "" : `, partition group ${groupLetter(group)}`}${campaigning ? `, ${granted.size} of ${voters.length} votes` : ""}`;
+    if (label !== node.lastLabel) {
+      node.lastLabel = label;
+      g.setAttribute("aria-label", label);
+    }
+  }
+
+  private updateLinks(members: MemberView[], groupOf: Map<string, number>): void {
+    const ids = members.map((m) => m.name).sort((a, b) => memberIndex(a) - memberIndex(b));
+    const down = new Set(members.filter((m) => m.state !== "up").map((m) => m.name));
+    const seen = new Set<string>();
+    for (let i = 0; i < ids.length; i++) {
+      for (let j = i + 1; j < ids.length; j++) {
+        const a = ids[i]!;
+        const b = ids[j]!;
+        const key = pairKey(a, b);
+        seen.add(key);
+        let link = this.links.get(key);
+        if (!link) {
+          link = this.createLink(a, b);
+          this.links.set(key, link);
+        }
+        const ga = groupOf.get(a);
+        const gb = groupOf.get(b);
+        const cut = ga !== undefined && gb !== undefined && ga !== gb;
+        const label = "";
+        setAttr(link.g, "class", `link${cut ? " cut" : ""}${label !== "" ? " custom" : ""}${down.has(a) || down.has(b) ? " idle" : ""}`);
+        setText(link.badge, label);
+        setAttr(
+          link.hit,
+          "aria-label",
+          `link ${a}–${b}${cut ? ", cut by the partition" : ""}${label !== "" ? `, ${label}` : ""}; press Enter to set drop and latency`,
+        );
+      }
+    }
+    for (const [key, link] of this.links) {
+      if (!seen.has(key)) {
+        link.g.remove();
+        this.links.delete(key);
+      }
+    }
+    this.placeLinks();
+  }
+
+  private createLink(a: string, b: string): LinkNode {
+    const g = svg("g", { class: "link" });
+    const line = svg("line", { class: "wire" });
+    const hit = svg("line", { class: "hit", "data-testid": `link-${a}-${b}`, tabindex: 0, role: "button" });
+    const badge = svg("text", { class: "link-badge", "text-anchor": "middle" });
+    g.append(line, hit, badge);
+    const open = (ev: Event): void => {
+      ev.stopPropagation();
+      this.callbacks.link(a, b);
+    };
+    hit.addEventListener("click", open);
+    hit.addEventListener("keydown", (ev) => {
+      if (ev.key === "Enter" || ev.key === " ") {
+        ev.preventDefault();
+        open(ev);
+      }
+    });
+    this.linkLayer.append(g);
+    return { g, line, hit, badge, a, b };
+  }
+
+  private placeLinks(): void {
+    for (const link of this.links.values()) {
+      const pa = this.position(link.a);
+      const pb = this.position(link.b);
+      if (!pa || !pb) continue;
+      for (const line of [link.line, link.hit]) {
+        setAttr(line, "x1", pa.x.toFixed(1));
+        setAttr(line, "y1", pa.y.toFixed(1));
+        setAttr(line, "x2", pb.x.toFixed(1));
+        setAttr(line, "y2", pb.y.toFixed(1));
+      }
+      setAttr(link.badge, "x", ((pa.x + pb.x) / 2).toFixed(1));
+      setAttr(link.badge, "y", ((pa.y + pb.y) / 2 - 8).toFixed(1));
+    }
+  }
+
+  private updateGroupLabels(groups: string[][], targets: Map<string, Point>): void {
+    while (this.groupLabels.length < groups.length) {
+      const t = svg("text", { class: "group-label", "text-anchor": "middle" });
+      this.groupLayer.append(t);
+      this.groupLabels.push(t);
+    }
+    this.groupLabels.forEach((label, i) => {
+      const group = groups[i];
+      if (!group || group.length === 0) {
+        setText(label, "");
+        return;
+      }
+      let x = 0;
+      let y = 0;
+      for (const id of group) {
+        const p = targets.get(id);
+        if (p) {
+          x += p.x;
+          y += p.y;
+        }
+      }
+      x /= group.length;
+      y /= group.length;
+      const len = Math.hypot(x, y) || 1;
+      const lx = (x / len) * (ringRadius + this.radius + 75);
+      const ly = (y / len) * (ringRadius + this.radius + 75);
+      setAttr(label, "x", Math.max(-470, Math.min(470, lx)).toFixed(0));
+      setAttr(label, "y", Math.max(-455, Math.min(470, ly)).toFixed(0));
+      setAttr(label, "class", `group-label group-${i}`);
+      setText(label, `group ${groupLetter(i)} (${group.length})`);
+    });
+  }
+}
+
+/** pairKey names an undirected link. */
+export function pairKey(a: string, b: string): string {
+  return memberIndex(a) < memberIndex(b) ? `${a}-${b}` : `${b}-${a}`;
+}
+
+/**
+ * partitionGroups lists the partition groups in group order, each as member names; it is
+ * empty when the network is whole. The engine numbers groups from 1 (0: not partitioned).
+ */
+export function partitionGroups(members: MemberView[]): string[][] {
+  const byGroup = new Map<number, string[]>();
+  for (const m of members) {
+    if (m.group <= 0) continue;
+    const list = byGroup.get(m.group) ?? [];
+    list.push(m.name);
+    byGroup.set(m.group, list);
+  }
+  return [...byGroup.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+}
+
+/**
+ * layout places members around the ring. When the network is partitioned, the members of
+ * a group sit together with a gap between groups, so the cut is visible at a glance.
+ */
+function layout(ids: string[], groups: string[][]): Map<string, Point> {
+  const order: string[] = [];
+  const gapAfter = new Set<number>();
+  if (groups.length > 1) {
+    for (const group of groups) {
+      for (const id of group) if (ids.includes(id) && !order.includes(id)) order.push(id);
+      gapAfter.add(order.length - 1);
+    }
+  }
+  for (const id of [...ids].sort((a, b) => memberIndex(a) - memberIndex(b))) if (!order.includes(id)) order.push(id);
+  const gap = groups.length > 1 ? 0.9 : 0;
+  const slots = order.length + gap * gapAfter.size;
+  const result = new Map<string, Point>();
+  let slot = gap / 2;
+  order.forEach((id, i) => {
+    const angle = -Math.PI / 2 + (2 * Math.PI * slot) / slots;
+    result.set(id, { x: Math.round(ringRadius * Math.cos(angle)), y: Math.round(ringRadius * Math.sin(angle)) });
+    slot += 1 + (gapAfter.has(i) ? gap : 0);
+  });
+  return result;
+}

@@ -1,0 +1,106 @@
+// playback.ts is the playback clock: it turns wall-clock frames into virtual time at the
+// chosen speed and asks the session to run the engine that far. While nothing is on the wire
+// ("quiet time") it may run faster, so the learner waits less for election timeouts without
+// ever missing a message: messages always travel at the chosen speed.
+import type { Session } from "../model/session";
+
+/** Speed is one choice of the speed menu: virtual seconds per real second. */
+export interface Speed {
+  label: string;
+  ratio: number;
+}
+
+/** speeds are the offered speeds, slowest first. */
+export const speeds: Speed[] = [
+  { label: "1/1000×", ratio: 1 / 1000 },
+  { label: "1/300×", ratio: 1 / 300 },
+  { label: "1/100×", ratio: 1 / 100 },
+  { label: "1/30×", ratio: 1 / 30 },
+  { label: "1/10×", ratio: 1 / 10 },
+  { label: "1/3×", ratio: 1 / 3 },
+  { label: "1×", ratio: 1 },
+];
+
+/** defaultSpeedIndex is slow enough to follow a single message with the eye. */
+export const defaultSpeedIndex = 3;
+
+/** quietRatio is how fast virtual time runs while no message is in flight (with quiet skip on). */
+const quietRatio = 0.5;
+
+/**
+ * quietChunkUs is the step of quiet-time running: shorter than the smallest default link latency
+ * (5 ms), so a message sent inside a chunk is still on the wire when the chunk ends.
+ */
+const quietChunkUs = 2000;
+
+/** maxFrameMs caps one frame's step so a background tab does not jump far on return. */
+const maxFrameMs = 100;
+
+/** Playback drives the session from requestAnimationFrame. */
+export class Playback {
+  playing = false;
+  speedIndex = defaultSpeedIndex;
+  quietSkip = true;
+  private last = 0;
+  private listeners: Array<() => void> = [];
+
+  constructor(private readonly session: Session) {}
+
+  /** onChange is told when playing, speed or quiet skip changes. */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** speed is the current speed. */
+  get speed(): Speed {
+    return speeds[this.speedIndex]!;
+  }
+
+  setPlaying(playing: boolean): void {
+    if (this.playing === playing) return;
+    this.playing = playing;
+    this.last = 0;
+    this.emit();
+  }
+
+  toggle(): void {
+    this.setPlaying(!this.playing);
+  }
+
+  setSpeed(index: number): void {
+    this.speedIndex = Math.max(0, Math.min(speeds.length - 1, index));
+    this.emit();
+  }
+
+  setQuietSkip(on: boolean): void {
+    this.quietSkip = on;
+    this.emit();
+  }
+
+  /** frame is called on every animation frame with the frame's timestamp. */
+  frame(now: number): void {
+    if (!this.playing) return;
+    if (this.last === 0) {
+      this.last = now;
+      return;
+    }
+    // While the engine is still busy with the previous chunk the frame is skipped and its time
+    // carried over, so virtual time keeps pace with the wall clock as far as the engine allows.
+    if (this.session.busy) return;
+    const dtMs = Math.min(maxFrameMs, now - this.last);
+    this.last = now;
+    const view = this.session.view;
+    if (!view) return;
+    const inFlight = (view.messages?.length ?? 0) > 0;
+    const ratio = this.speed.ratio;
+    if (this.quietSkip && !inFlight && ratio < quietRatio) {
+      void this.session.advance(dtMs * 1000 * quietRatio, true, quietChunkUs);
+    } else {
+      void this.session.advance(dtMs * 1000 * ratio, false, 0);
+    }
+  }
+
+  private emit(): void {
+    for (const listener of this.listeners) listener();
+  }
+}
