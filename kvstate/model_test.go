@@ -1,0 +1,685 @@
+package kvstate_test
+
+import (
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/raft-playground/playground/kvstate"
+)
+
+// modelSeed replays one seed of TestStoreAgainstModel, as its failure
+// message suggests: go test ./kvstate -run TestStoreAgainstModel -kvmodel.seed=N
+var modelSeed = flag.Uint64("kvmodel.seed", 0, "run TestStoreAgainstModel with this seed only")
+
+// The property test runs modelSeeds random histories of modelOps operations
+// each: enough to reach compactions, restores and every error path many
+// times, while staying well under a second.
+const (
+	modelSeeds = 40
+	modelOps   = 300
+)
+
+// modelVersion is one change of a key in the model: a put (KV is the whole
+// version) or a delete (tombstone, KV holds the key and ModRevision).
+type modelVersion struct {
+	kv        kvstate.KeyValue
+	tombstone bool
+}
+
+// model is the naive reference: every key with the list of all its versions,
+// never pruned. Compaction only moves compactRev, below which reads are
+// refused; a read at or above it must see exactly what it saw before the
+// compaction, which is what the store has to keep.
+type model struct {
+	rev        int64
+	compactRev int64
+	history    map[string][]modelVersion
+	leases     map[kvstate.LeaseID]bool
+}
+
+func newModel() *model {
+	return &model{rev: 1, history: map[string][]modelVersion{}, leases: map[kvstate.LeaseID]bool{}}
+}
+
+// get returns the key as of rev, and false when it did not exist then.
+func (m *model) get(key string, rev int64) (kvstate.KeyValue, bool) {
+	var last *modelVersion
+	for i := range m.history[key] {
+		if m.history[key][i].kv.ModRevision > rev {
+			break
+		}
+		last = &m.history[key][i]
+	}
+	if last == nil || last.tombstone {
+		return kvstate.KeyValue{}, false
+	}
+	return last.kv, true
+}
+
+// keysIn lists the model's keys selected by key and end, in order.
+func (m *model) keysIn(key, end string) []string {
+	var out []string
+	for k := range m.history {
+		if inRange(k, key, end) {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// inRange is the key-range rule written out independently of the store:
+// end "" selects the key, FromKeyEnd every key from it, otherwise [key, end).
+func inRange(k, key, end string) bool {
+	switch end {
+	case "":
+		return k == key
+	case kvstate.FromKeyEnd:
+		return k >= key
+	}
+	return k >= key && k < end
+}
+
+// checkRev is the read-revision rule: 0 is the current revision, above it is
+// the future, below the compacted revision is gone.
+func (m *model) checkRev(rev, current int64) (int64, error) {
+	switch {
+	case rev > current:
+		return 0, kvstate.ErrFutureRev
+	case rev == 0:
+		return current, nil
+	case rev < m.compactRev:
+		return 0, kvstate.ErrCompacted
+	}
+	return rev, nil
+}
+
+// rangeAt answers a range at a resolved revision.
+func (m *model) rangeAt(req *kvstate.RangeRequest, rev int64) *kvstate.RangeResponse {
+	resp := &kvstate.RangeResponse{}
+	var kvs []kvstate.KeyValue
+	for _, k := range m.keysIn(req.Key, req.RangeEnd) {
+		if kv, ok := m.get(k, rev); ok {
+			kvs = append(kvs, kv)
+		}
+	}
+	resp.Count = int64(len(kvs))
+	if req.CountOnly {
+		return resp
+	}
+	kvs = slices.DeleteFunc(kvs, func(kv kvstate.KeyValue) bool {
+		return (req.MaxModRevision != 0 && kv.ModRevision > req.MaxModRevision) ||
+			(req.MinCreateRevision != 0 && kv.CreateRevision < req.MinCreateRevision)
+	})
+	if req.SortTarget == kvstate.SortByCreate {
+		slices.SortStableFunc(kvs, func(a, b kvstate.KeyValue) int {
+			if req.SortOrder == kvstate.SortDescend {
+				a, b = b, a
+			}
+			return int(a.CreateRevision - b.CreateRevision)
+		})
+	}
+	if req.Limit > 0 && int64(len(kvs)) > req.Limit {
+		kvs, resp.More = kvs[:req.Limit], true
+	}
+	if req.KeysOnly {
+		for i := range kvs {
+			kvs[i].Value = ""
+		}
+	}
+	resp.KVs = kvs
+	return resp
+}
+
+// modelTxn is one write transaction of the model: its changes share the main
+// revision m.rev+1 and become current only if there are any.
+type modelTxn struct {
+	m       *model
+	changed bool
+}
+
+func (t *modelTxn) rev() int64 { return t.m.rev + 1 }
+
+// readRev is what the transaction's own reads see: its changes once made.
+func (t *modelTxn) readRev() int64 {
+	if t.changed {
+		return t.rev()
+	}
+	return t.m.rev
+}
+
+func (t *modelTxn) put(req *kvstate.PutRequest) *kvstate.PutResponse {
+	resp := &kvstate.PutResponse{}
+	kv := kvstate.KeyValue{Key: req.Key, CreateRevision: t.rev(), ModRevision: t.rev(), Version: 1, Value: req.Value, Lease: req.Lease}
+	if prev, ok := t.m.get(req.Key, t.readRev()); ok {
+		kv.CreateRevision, kv.Version = prev.CreateRevision, prev.Version+1
+		if req.PrevKV {
+			resp.PrevKV = &prev
+		}
+	}
+	t.m.history[req.Key] = append(t.m.history[req.Key], modelVersion{kv: kv})
+	t.changed = true
+	return resp
+}
+
+func (t *modelTxn) deleteRange(req *kvstate.DeleteRangeRequest) *kvstate.DeleteRangeResponse {
+	resp := &kvstate.DeleteRangeResponse{}
+	for _, k := range t.m.keysIn(req.Key, req.RangeEnd) {
+		prev, ok := t.m.get(k, t.readRev())
+		if !ok {
+			continue
+		}
+		t.deleteKey(k)
+		resp.Deleted++
+		if req.PrevKV {
+			resp.PrevKVs = append(resp.PrevKVs, prev)
+		}
+	}
+	return resp
+}
+
+func (t *modelTxn) deleteKey(k string) {
+	t.m.history[k] = append(t.m.history[k], modelVersion{kv: kvstate.KeyValue{Key: k, ModRevision: t.rev()}, tombstone: true})
+	t.changed = true
+}
+
+func (t *modelTxn) end() {
+	if t.changed {
+		t.m.rev++
+	}
+}
+
+// compareHolds evaluates a single-key compare the way etcd does: a missing
+// key has version, create and mod revision 0 and no lease, and a value
+// compare on it fails.
+func (m *model) compareHolds(c kvstate.Compare) bool {
+	kv, ok := m.get(c.Key, m.rev)
+	if !ok && c.Target == kvstate.CompareValue {
+		return false
+	}
+	var cmp int
+	switch c.Target {
+	case kvstate.CompareVersion:
+		cmp = sign(kv.Version - c.Version)
+	case kvstate.CompareCreate:
+		cmp = sign(kv.CreateRevision - c.CreateRevision)
+	case kvstate.CompareMod:
+		cmp = sign(kv.ModRevision - c.ModRevision)
+	case kvstate.CompareValue:
+		cmp = strings.Compare(kv.Value, c.Value)
+	case kvstate.CompareLease:
+		cmp = sign(int64(kv.Lease - c.Lease))
+	}
+	switch c.Result {
+	case kvstate.CompareEqual:
+		return cmp == 0
+	case kvstate.CompareNotEqual:
+		return cmp != 0
+	case kvstate.CompareGreater:
+		return cmp > 0
+	}
+	return cmp < 0
+}
+
+func sign(d int64) int {
+	switch {
+	case d < 0:
+		return -1
+	case d > 0:
+		return 1
+	}
+	return 0
+}
+
+// apply computes the response the store must give to req and updates the
+// model. A refused request leaves the model as it was.
+func (m *model) apply(req *kvstate.Request) kvstate.Response {
+	refused := func(err error) kvstate.Response {
+		return kvstate.Response{Header: kvstate.Header{Revision: m.rev}, Err: err}
+	}
+	var resp kvstate.Response
+	switch {
+	case req.Range != nil:
+		rev, err := m.checkRev(req.Range.Revision, m.rev)
+		if err != nil {
+			return refused(err)
+		}
+		resp.Range = m.rangeAt(req.Range, rev)
+	case req.Put != nil:
+		if req.Put.Lease != kvstate.NoLease && !m.leases[req.Put.Lease] {
+			return refused(kvstate.ErrLeaseNotFound)
+		}
+		t := &modelTxn{m: m}
+		resp.Put = t.put(req.Put)
+		t.end()
+	case req.DeleteRange != nil:
+		t := &modelTxn{m: m}
+		resp.DeleteRange = t.deleteRange(req.DeleteRange)
+		t.end()
+	case req.Txn != nil:
+		succeeded := true
+		for _, c := range req.Txn.Compare {
+			succeeded = succeeded && m.compareHolds(c)
+		}
+		branch := req.Txn.Failure
+		if succeeded {
+			branch = req.Txn.Success
+		}
+		for _, op := range branch {
+			if op.Put != nil && op.Put.Lease != kvstate.NoLease && !m.leases[op.Put.Lease] {
+				return refused(kvstate.ErrLeaseNotFound)
+			}
+		}
+		t := &modelTxn{m: m}
+		tr := &kvstate.TxnResponse{Succeeded: succeeded}
+		for _, op := range branch {
+			var r kvstate.OpResponse
+			switch {
+			case op.Range != nil:
+				r.Range = m.rangeAt(op.Range, t.readRev())
+			case op.Put != nil:
+				r.Put = t.put(op.Put)
+			case op.DeleteRange != nil:
+				r.DeleteRange = t.deleteRange(op.DeleteRange)
+			}
+			tr.Responses = append(tr.Responses, r)
+		}
+		t.end()
+		resp.Txn = tr
+	case req.Compaction != nil:
+		switch rev := req.Compaction.Revision; {
+		case rev < 0:
+			return refused(kvstate.ErrInvalidRevision)
+		case rev <= m.compactRev:
+			return refused(kvstate.ErrCompacted)
+		case rev > m.rev:
+			return refused(kvstate.ErrFutureRev)
+		default:
+			m.compactRev = rev
+		}
+		resp.Compaction = &kvstate.CompactionResponse{}
+	case req.LeaseGrant != nil:
+		// The store picks the ID; the model checks the pick when the
+		// response comes back (see run).
+		resp.LeaseGrant = &kvstate.LeaseGrantResponse{TTL: req.LeaseGrant.TTL}
+	case req.LeaseRevoke != nil:
+		id := req.LeaseRevoke.ID
+		if !m.leases[id] {
+			return refused(kvstate.ErrLeaseNotFound)
+		}
+		delete(m.leases, id)
+		t := &modelTxn{m: m}
+		var deleted []string
+		for _, k := range m.keysIn("\x00", kvstate.FromKeyEnd) {
+			if kv, ok := m.get(k, m.rev); ok && kv.Lease == id {
+				t.deleteKey(k)
+				deleted = append(deleted, k)
+			}
+		}
+		t.end()
+		resp.LeaseRevoke = &kvstate.LeaseRevokeResponse{Deleted: deleted}
+	}
+	resp.Header = kvstate.Header{Revision: m.rev}
+	stampHeaders(&resp)
+	return resp
+}
+
+// stampHeaders gives every nested response the request's header, as the
+// store reports one revision for a whole request.
+func stampHeaders(r *kvstate.Response) {
+	h := r.Header
+	switch {
+	case r.Range != nil:
+		r.Range.Header = h
+	case r.Put != nil:
+		r.Put.Header = h
+	case r.DeleteRange != nil:
+		r.DeleteRange.Header = h
+	case r.Txn != nil:
+		r.Txn.Header = h
+		for _, op := range r.Txn.Responses {
+			switch {
+			case op.Range != nil:
+				op.Range.Header = h
+			case op.Put != nil:
+				op.Put.Header = h
+			case op.DeleteRange != nil:
+				op.DeleteRange.Header = h
+			}
+		}
+	case r.Compaction != nil:
+		r.Compaction.Header = h
+	case r.LeaseGrant != nil:
+		r.LeaseGrant.Header = h
+	case r.LeaseRevoke != nil:
+		r.LeaseRevoke.Header = h
+	}
+}
+
+// normalize makes responses comparable: the request ID and error are
+// compared separately, and an empty list is the same as none.
+func normalize(r kvstate.Response) kvstate.Response {
+	r.ID, r.Err = 0, nil
+	normRange := func(rr *kvstate.RangeResponse) {
+		if rr != nil && len(rr.KVs) == 0 {
+			rr.KVs = nil
+		}
+	}
+	normDelete := func(d *kvstate.DeleteRangeResponse) {
+		if d != nil && len(d.PrevKVs) == 0 {
+			d.PrevKVs = nil
+		}
+	}
+	normRange(r.Range)
+	normDelete(r.DeleteRange)
+	if r.Txn != nil {
+		if len(r.Txn.Responses) == 0 {
+			r.Txn.Responses = nil
+		}
+		for _, op := range r.Txn.Responses {
+			normRange(op.Range)
+			normDelete(op.DeleteRange)
+		}
+	}
+	if r.LeaseRevoke != nil && len(r.LeaseRevoke.Deleted) == 0 {
+		r.LeaseRevoke.Deleted = nil
+	}
+	return r
+}
+
+// modelKeys is the key space of the random histories: few enough keys that
+// operations collide, with a prefix to range over.
+var modelKeys = []string{"a", "b", "c", "d", "p/1", "p/2", "p/3", "q"}
+
+// gen draws random requests from one seeded source.
+type gen struct {
+	r *rand.Rand
+	m *model
+	n int
+}
+
+func (g *gen) key() string { return modelKeys[g.r.IntN(len(modelKeys))] }
+
+func (g *gen) value() string {
+	g.n++
+	return fmt.Sprintf("v%d", g.n)
+}
+
+// keyRange draws a single key, an interval, a prefix, a from-key range or
+// every key.
+func (g *gen) keyRange() (string, string) {
+	switch g.r.IntN(5) {
+	case 0:
+		a, b := g.key(), g.key()
+		if a == b {
+			return a, ""
+		}
+		return min(a, b), max(a, b)
+	case 1:
+		return "p/", kvstate.PrefixEnd("p/")
+	case 2:
+		return g.key(), kvstate.FromKeyEnd
+	case 3:
+		return "\x00", kvstate.FromKeyEnd
+	}
+	return g.key(), ""
+}
+
+// lease draws a lease for a put: mostly none, sometimes a live one,
+// rarely an unknown one (which must be refused).
+func (g *gen) lease() kvstate.LeaseID {
+	switch n := g.r.IntN(10); {
+	case n < 6:
+		return kvstate.NoLease
+	case n < 9:
+		for _, id := range sortedLeases(g.m) {
+			if g.r.IntN(2) == 0 {
+				return id
+			}
+		}
+		return kvstate.NoLease
+	}
+	return kvstate.LeaseID(1000 + g.r.IntN(5))
+}
+
+func sortedLeases(m *model) []kvstate.LeaseID {
+	ids := make([]kvstate.LeaseID, 0, len(m.leases))
+	for id := range m.leases {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+func (g *gen) put(key string) *kvstate.PutRequest {
+	return &kvstate.PutRequest{Key: key, Value: g.value(), Lease: g.lease(), PrevKV: g.r.IntN(2) == 0}
+}
+
+// rangeReq draws a read: any range, at the current revision or one around
+// the kept history (including compacted and future ones), with a limit,
+// keys-only or count-only, the sort and filters the recipes use.
+func (g *gen) rangeReq(atRevisions bool) *kvstate.RangeRequest {
+	key, end := g.keyRange()
+	req := &kvstate.RangeRequest{Key: key, RangeEnd: end}
+	if atRevisions && g.r.IntN(2) == 0 {
+		req.Revision = max(0, g.m.compactRev-1+g.r.Int64N(g.m.rev-g.m.compactRev+3))
+	}
+	if g.r.IntN(3) == 0 {
+		req.Limit = 1 + g.r.Int64N(3)
+	}
+	switch g.r.IntN(6) {
+	case 0:
+		req.KeysOnly = true
+	case 1:
+		req.CountOnly = true
+	case 2:
+		req.SortTarget, req.SortOrder = kvstate.SortByCreate, kvstate.SortDescend
+		req.MaxModRevision = 1 + g.r.Int64N(g.m.rev)
+	case 3:
+		req.SortTarget, req.SortOrder = kvstate.SortByCreate, kvstate.SortAscend
+		req.MinCreateRevision = 1 + g.r.Int64N(g.m.rev)
+	}
+	return req
+}
+
+func (g *gen) compare() kvstate.Compare {
+	c := kvstate.Compare{Key: g.key(), Target: kvstate.CompareTarget(g.r.IntN(5)), Result: kvstate.CompareResult(g.r.IntN(4))}
+	kv, _ := g.m.get(c.Key, g.m.rev)
+	// Operands near the key's real fields, so both branches happen.
+	jitter := g.r.Int64N(3) - 1
+	c.Version = kv.Version + jitter
+	c.CreateRevision = kv.CreateRevision + jitter
+	c.ModRevision = kv.ModRevision + jitter
+	c.Value = kv.Value
+	if g.r.IntN(2) == 0 {
+		c.Value = g.value()
+	}
+	c.Lease = kv.Lease
+	return c
+}
+
+// branch draws transaction operations that write each key at most once.
+func (g *gen) branch() []kvstate.Op {
+	var ops []kvstate.Op
+	written := map[string]bool{}
+	for range g.r.IntN(4) {
+		switch k := g.key(); g.r.IntN(3) {
+		case 0:
+			ops = append(ops, kvstate.Op{Range: g.rangeReq(false)})
+		case 1:
+			if !written[k] {
+				written[k] = true
+				ops = append(ops, kvstate.Op{Put: g.put(k)})
+			}
+		default:
+			if !written[k] {
+				written[k] = true
+				ops = append(ops, kvstate.Op{DeleteRange: &kvstate.DeleteRangeRequest{Key: k, PrevKV: true}})
+			}
+		}
+	}
+	return ops
+}
+
+// request draws the next operation of a history.
+func (g *gen) request() *kvstate.Request {
+	switch n := g.r.IntN(100); {
+	case n < 30:
+		return &kvstate.Request{Put: g.put(g.key())}
+	case n < 40:
+		key, end := g.keyRange()
+		return &kvstate.Request{DeleteRange: &kvstate.DeleteRangeRequest{Key: key, RangeEnd: end, PrevKV: g.r.IntN(2) == 0}}
+	case n < 60:
+		var cmps []kvstate.Compare
+		for range g.r.IntN(3) {
+			cmps = append(cmps, g.compare())
+		}
+		return &kvstate.Request{Txn: &kvstate.TxnRequest{Compare: cmps, Success: g.branch(), Failure: g.branch()}}
+	case n < 85:
+		return &kvstate.Request{Range: g.rangeReq(true)}
+	case n < 91:
+		// Mostly valid compactions, sometimes at or below the last one or
+		// in the future.
+		return &kvstate.Request{Compaction: &kvstate.CompactionRequest{Revision: g.m.compactRev - 1 + g.r.Int64N(g.m.rev-g.m.compactRev+3)}}
+	case n < 96:
+		return &kvstate.Request{LeaseGrant: &kvstate.LeaseGrantRequest{TTL: 5 + g.r.Int64N(10)}}
+	}
+	ids := sortedLeases(g.m)
+	if len(ids) == 0 || g.r.IntN(5) == 0 {
+		return &kvstate.Request{LeaseRevoke: &kvstate.LeaseRevokeRequest{ID: kvstate.LeaseID(2000 + g.r.IntN(5))}}
+	}
+	return &kvstate.Request{LeaseRevoke: &kvstate.LeaseRevokeRequest{ID: ids[g.r.IntN(len(ids))]}}
+}
+
+// TestStoreAgainstModel applies random histories to the store and to the
+// naive model and requires the same response to every request, the same
+// state at the current revision and at a random kept revision after every
+// step, and, every few steps, a snapshot whose restored copy has the same
+// hashes and carries on in the store's place.
+func TestStoreAgainstModel(t *testing.T) {
+	seeds := make([]uint64, modelSeeds)
+	for i := range seeds {
+		seeds[i] = uint64(i + 1)
+	}
+	if *modelSeed != 0 {
+		seeds = []uint64{*modelSeed}
+	}
+	for _, seed := range seeds {
+		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
+			defer func() {
+				if t.Failed() {
+					t.Logf("reproduce with: go test ./kvstate -run 'TestStoreAgainstModel' -kvmodel.seed=%d", seed)
+				}
+			}()
+			runModelHistory(t, seed)
+		})
+	}
+}
+
+func runModelHistory(t *testing.T, seed uint64) {
+	r := rand.New(rand.NewPCG(seed, 0x6b767374617465))
+	m := newModel()
+	g := &gen{r: r, m: m}
+	s := kvstate.New(kvstate.Options{})
+	index := uint64(0)
+	for step := range modelOps {
+		req := g.request()
+		index++
+		data, err := req.Encode()
+		require.NoError(t, err, "step %d", step)
+		got, err := s.Apply(index, 0, data)
+		require.NoError(t, err, "step %d", step)
+		want := m.apply(req)
+		if req.LeaseGrant != nil && got.Err == nil {
+			id := got.LeaseGrant.ID
+			require.False(t, m.leases[id], "step %d: grant picked the live lease %d", step, id)
+			require.Positive(t, id, "step %d", step)
+			m.leases[id] = true
+			want.LeaseGrant.ID = id
+		}
+		if want.Err != nil {
+			require.ErrorIs(t, got.Err, want.Err, "step %d: %+v", step, req)
+		} else {
+			require.NoError(t, got.Err, "step %d: %+v", step, req)
+		}
+		require.Equal(t, normalize(want), normalize(got), "step %d: response to %s", step, describe(req))
+
+		requireSameState(t, s, m, m.rev, step)
+		if m.rev > m.compactRev {
+			requireSameState(t, s, m, max(1, m.compactRev)+r.Int64N(m.rev-max(1, m.compactRev)+1), step)
+		}
+		if step%40 == 39 {
+			s = requireRestoredCopy(t, s, r, step)
+		}
+	}
+}
+
+// requireSameState compares every key at revision rev.
+func requireSameState(t *testing.T, s *kvstate.Store, m *model, rev int64, step int) {
+	t.Helper()
+	all := &kvstate.RangeRequest{Key: "\x00", RangeEnd: kvstate.FromKeyEnd, Revision: rev}
+	got, err := s.Range(all)
+	require.NoError(t, err, "step %d: read at %d (compacted at %d)", step, rev, m.compactRev)
+	want := m.rangeAt(all, rev)
+	require.Equal(t, want.KVs, got.KVs, "step %d: keys at revision %d", step, rev)
+	require.Equal(t, want.Count, got.Count, "step %d", step)
+	require.Equal(t, m.rev, s.Rev(), "step %d: current revision", step)
+	require.Equal(t, m.compactRev, s.CompactRev(), "step %d: compacted revision", step)
+}
+
+// requireRestoredCopy snapshots s into a fresh store and checks that the
+// copy is the same state (hashes, revisions, applied index); a damaged
+// snapshot must be refused without touching the copy. The copy is returned
+// so the history continues on it.
+func requireRestoredCopy(t *testing.T, s *kvstate.Store, r *rand.Rand, step int) *kvstate.Store {
+	t.Helper()
+	snap := s.Snapshot()
+	restored := kvstate.New(kvstate.Options{})
+	require.NoError(t, restored.Restore(snap), "step %d", step)
+	require.Equal(t, s.Hash(), restored.Hash(), "step %d: state hash after restore", step)
+	require.Equal(t, s.Rev(), restored.Rev(), "step %d", step)
+	require.Equal(t, s.CompactRev(), restored.CompactRev(), "step %d", step)
+	require.Equal(t, s.AppliedIndex(), restored.AppliedIndex(), "step %d", step)
+	for _, rev := range []int64{0, max(1, s.CompactRev()) + r.Int64N(s.Rev()-max(1, s.CompactRev())+1)} {
+		want, wantCompact, err := s.HashKV(rev)
+		require.NoError(t, err, "step %d", step)
+		got, gotCompact, err := restored.HashKV(rev)
+		require.NoError(t, err, "step %d", step)
+		require.Equal(t, want, got, "step %d: HashKV(%d) after restore", step, rev)
+		require.Equal(t, wantCompact, gotCompact, "step %d", step)
+	}
+	require.Equal(t, snap, restored.Snapshot(), "step %d: a restored copy snapshots to the same bytes", step)
+
+	before := restored.Hash()
+	require.Error(t, restored.Restore(snap[:r.IntN(len(snap))]), "step %d: a truncated snapshot", step)
+	require.Equal(t, before, restored.Hash(), "step %d: a refused snapshot changes nothing", step)
+	return restored
+}
+
+// describe names a request for failure messages.
+func describe(req *kvstate.Request) string {
+	switch {
+	case req.Range != nil:
+		return fmt.Sprintf("range %+v", *req.Range)
+	case req.Put != nil:
+		return fmt.Sprintf("put %+v", *req.Put)
+	case req.DeleteRange != nil:
+		return fmt.Sprintf("delete %+v", *req.DeleteRange)
+	case req.Txn != nil:
+		return fmt.Sprintf("txn %d compares, %d then, %d else", len(req.Txn.Compare), len(req.Txn.Success), len(req.Txn.Failure))
+	case req.Compaction != nil:
+		return fmt.Sprintf("compact %d", req.Compaction.Revision)
+	case req.LeaseGrant != nil:
+		return fmt.Sprintf("grant ttl %d", req.LeaseGrant.TTL)
+	case req.LeaseRevoke != nil:
+		return fmt.Sprintf("revoke %d", req.LeaseRevoke.ID)
+	}
+	return "unknown request"
+}
