@@ -139,14 +139,17 @@ const (
 	// committed an entry of its own term. Reason: ReasonNoCommitInTerm.
 	EventReadQueued
 	// EventReadDropped: Node dropped a read request from Peer. Reason:
-	// ReasonNoLeader.
+	// ReasonNoLeader, ReasonLeadershipChanged (a queued read was lost when
+	// the leader stepped down).
 	EventReadDropped
 	// EventTransferStarted: leader Node started handing leadership to Peer;
 	// Index is Peer's match index.
 	EventTransferStarted
-	// EventTransferAborted: leader Node gave up the transfer to Peer.
-	// Reason: ReasonTransferTimeout, ReasonTransfereeRemoved,
-	// ReasonNewTransfer, ReasonLeadershipChanged.
+	// EventTransferAborted: leader Node gave up (or refused) the transfer to
+	// Peer. Reason: ReasonTransferTimeout, ReasonTransfereeRemoved,
+	// ReasonNewTransfer, ReasonNotPromotable (Peer is a learner),
+	// ReasonNotInConfig (Peer is unknown). A transfer also ends when the
+	// leader steps down; the role events tell that story.
 	EventTransferAborted
 	// EventTimeoutNowSent: leader Node told Peer, whose log is up to date
 	// (Index is its match index), to start an election at once. Reason:
@@ -308,7 +311,8 @@ const (
 	ReasonTransfereeRemoved
 	// ReasonNewTransfer: a transfer to another node replaced this one.
 	ReasonNewTransfer
-	// ReasonLeadershipChanged: the node stopped being leader.
+	// ReasonLeadershipChanged: the node stopped being leader or changed
+	// term.
 	ReasonLeadershipChanged
 	// ReasonTransfer: a leadership transfer.
 	ReasonTransfer

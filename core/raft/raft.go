@@ -204,7 +204,9 @@ func (r *raft) reset(term uint64) {
 	r.electionElapsed = 0
 	r.heartbeatElapsed = 0
 	r.resetRandomizedElectionTimeout()
-	r.abortLeaderTransfer(ReasonLeadershipChanged)
+	// A transfer ends with the leadership; the role events say how, so
+	// it is dropped without an event of its own.
+	r.leadTransferee = None
 	r.trk.ResetVotes()
 	last := r.raftLog.lastIndex()
 	r.trk.Visit(func(id uint64, pr *tracker.Progress) {
@@ -431,6 +433,9 @@ func (r *raft) stepLeader(m Message) error {
 	case MsgReadIndex:
 		r.handleReadIndex(m)
 		return nil
+	case MsgTransferLeader:
+		r.handleTransferLeader(m)
+		return nil
 	}
 
 	// Everything else comes from a peer that must be in the configuration.
@@ -463,8 +468,6 @@ func (r *raft) stepLeader(m Message) error {
 		if pr.State == tracker.StateReplicate {
 			pr.BecomeProbe()
 		}
-	case MsgTransferLeader:
-		r.handleTransferLeader(m, pr)
 	}
 	return nil
 }

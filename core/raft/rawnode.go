@@ -120,7 +120,7 @@ func (rn *RawNode) ReadIndex(rctx []byte) {
 // TransferLeader asks the leader to hand leadership to transferee. On a
 // follower the request is forwarded to the leader.
 func (rn *RawNode) TransferLeader(transferee uint64) {
-	_ = rn.raft.Step(Message{Type: MsgTransferLeader, From: transferee})
+	_ = rn.raft.Step(Message{Type: MsgTransferLeader, Index: transferee})
 }
 
 // ReportUnreachable tells the leader that the last message to id could not

@@ -1,13 +1,16 @@
 package raft
 
-import "github.com/raft-playground/playground/core/raft/tracker"
-
-// handleTransferLeader starts handing leadership to m.From (Raft thesis
+// handleTransferLeader starts handing leadership to m.Index (Raft thesis
 // §3.10): the leader stops taking proposals, brings the target's log up to
 // date, then tells it to campaign at once with TimeoutNow. If that does not
 // happen within an election timeout, the transfer is abandoned.
-func (r *raft) handleTransferLeader(m Message, pr *tracker.Progress) {
-	transferee := m.From
+func (r *raft) handleTransferLeader(m Message) {
+	transferee := m.Index
+	pr := r.trk.Progress[transferee]
+	if pr == nil {
+		r.emit(Event{Kind: EventTransferAborted, Reason: ReasonNotInConfig, Peer: transferee})
+		return
+	}
 	if pr.IsLearner {
 		r.emit(Event{Kind: EventTransferAborted, Reason: ReasonNotPromotable, Peer: transferee})
 		return

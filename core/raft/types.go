@@ -90,7 +90,7 @@ const (
 	MsgUnreachable                       // local: the transport could not reach a peer
 	MsgSnapStatus                        // local: snapshot delivery result
 	MsgCheckQuorum                       // local: leader checks it heard from a quorum
-	MsgTransferLeader                    // local or forwarded: transfer leadership
+	MsgTransferLeader                    // local or forwarded: transfer leadership to the node in Index
 	MsgTimeoutNow                        // leader tells the transfer target to campaign now
 	MsgReadIndex                         // ReadIndex request (local, or forwarded to the leader)
 	MsgReadIndexResp                     // ReadIndex response to a forwarding follower
