@@ -39,9 +39,6 @@ func checkKeyRange(key, end string) error {
 	return nil
 }
 
-// isSingle reports whether the range selects exactly one key.
-func (r keyRange) isSingle() bool { return r.end == "" }
-
 // contains reports whether k lies in the range.
 func (r keyRange) contains(k string) bool {
 	switch r.end {
@@ -52,18 +49,4 @@ func (r keyRange) contains(k string) bool {
 	default:
 		return k >= r.key && k < r.end
 	}
-}
-
-// overlaps reports whether two ranges share at least one key.
-func (r keyRange) overlaps(o keyRange) bool {
-	if r.isSingle() {
-		return o.contains(r.key)
-	}
-	if o.isSingle() {
-		return r.contains(o.key)
-	}
-	// Both are intervals [key, end) where FromKeyEnd stands for +infinity.
-	rBeforeO := r.end != FromKeyEnd && r.end <= o.key
-	oBeforeR := o.end != FromKeyEnd && o.end <= r.key
-	return !rBeforeO && !oBeforeR
 }

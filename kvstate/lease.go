@@ -59,7 +59,8 @@ type lessor struct {
 	primary bool
 }
 
-func (l *lessor) reset() {
+// init prepares an empty lessor; IDs the store picks start at 1.
+func (l *lessor) init() {
 	l.leases = map[LeaseID]*lease{}
 	l.nextID = 1
 }

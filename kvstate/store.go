@@ -68,20 +68,14 @@ type Store struct {
 
 // New returns an empty store at revision 1.
 func New(opts Options) *Store {
-	s := &Store{opts: opts.withDefaults()}
-	s.reset()
+	s := &Store{
+		opts:       opts.withDefaults(),
+		index:      btree.NewG(32, func(a, b *keyIndex) bool { return a.key < b.key }),
+		history:    newHistory(),
+		currentRev: 1,
+	}
+	s.lessor.init()
 	return s
-}
-
-// reset empties the replicated state; the lessor's primary role and the
-// watch streams are per-member state and stay.
-func (s *Store) reset() {
-	s.index = btree.NewG(32, func(a, b *keyIndex) bool { return a.key < b.key })
-	s.history = newHistory()
-	s.currentRev = 1
-	s.compactRev = 0
-	s.appliedIndex = 0
-	s.lessor.reset()
 }
 
 // Rev returns the current revision (1 for an empty store).

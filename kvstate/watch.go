@@ -253,6 +253,9 @@ func (ws *WatchStream) Cancel(id WatchID) error {
 		return fmt.Errorf("%w: watch %d", ErrWatchNotFound, id)
 	}
 	ws.watchers = slices.Delete(ws.watchers, i, i+1)
+	// Dropping queued responses shifts the queue, so no open index may
+	// survive it.
+	ws.closeOpenResponses()
 	ws.queue = slices.DeleteFunc(ws.queue, func(r WatchResponse) bool { return r.WatchID == id && len(r.Events) > 0 })
 	ws.queueControl(WatchResponse{WatchID: id, Canceled: true, CancelReason: "canceled by the client"})
 	return nil
