@@ -3,6 +3,7 @@ package member
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -191,7 +192,7 @@ func (m *Member) LogEntries() []raft.Entry {
 	last, _ := m.storage.LastIndex()
 	var ents []raft.Entry
 	if last >= first {
-		ents, _ = m.storage.Entries(first, last+1, 0)
+		ents, _ = m.storage.Entries(first, last+1, math.MaxUint64)
 	}
 	if m.pending != nil {
 		ents = mergeEntries(ents, m.pending.Entries)

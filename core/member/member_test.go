@@ -262,3 +262,19 @@ func crash(t *testing.T, d *Disk) {
 	_, err := d.WAL.Crash(wal.Fault{Mode: wal.DropUnsynced})
 	require.NoError(t, err)
 }
+
+func TestLogEntriesListsTheWholeLog(t *testing.T) {
+	c := newTestCluster(t, 3, nil)
+	lead := c.electLeader()
+	for i := range 5 {
+		c.submit(lead, put("c1", uint64(1+i), "k", "v"))
+	}
+	for _, id := range c.ids() {
+		ents := c.members[id].LogEntries()
+		last := c.members[id].Status().LastIndex
+		require.Len(t, ents, int(last), "s%d", id)
+		for i, e := range ents {
+			assert.Equal(t, uint64(i+1), e.Index, "s%d entries are consecutive", id)
+		}
+	}
+}
