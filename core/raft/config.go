@@ -18,14 +18,17 @@ type Rand interface {
 type Config struct {
 	// ID identifies the node; it must not be 0 (None).
 	ID uint64
-	// Voters are the initial voters of the cluster: the configuration the
-	// log starts from. They are used only when Storage holds no snapshot
-	// with a configuration; otherwise the snapshot's configuration wins.
-	// Every member, including one added later, passes the same initial
-	// lists, and replays the configuration changes after them from the log
-	// (a member joining a cluster whose log is compacted gets a snapshot).
+	// Voters are the voters of a new cluster. They are used only when
+	// Storage is empty (no snapshot, no entries, no hard state): the node
+	// then bootstraps the cluster by writing them into its log as committed
+	// configuration changes of term 1, as every founding member does, so
+	// the first election is in term 2. Otherwise they are ignored: the
+	// configuration is the storage snapshot's, and the application
+	// re-applies the configuration changes logged after it (so Applied must
+	// not skip any). A member added to a running cluster starts with empty
+	// Voters and Learners and learns the configuration from the leader.
 	Voters []uint64
-	// Learners are the initial learners of a new cluster, by the same rule.
+	// Learners are the learners of a new cluster, by the same rule.
 	Learners []uint64
 	// ElectionTick is the election timeout in ticks. Each follower waits a
 	// randomized timeout in [ElectionTick, 2*ElectionTick) before it starts

@@ -23,9 +23,6 @@ type instantNetwork struct {
 	dropIf func(m Message) bool
 	// queue holds messages sent but not yet delivered.
 	queue []Message
-	// bootstrap is the cluster's initial configuration, which every node
-	// starts with, including nodes added later.
-	bootstrap []uint64
 }
 
 // testNode is one member of an instantNetwork with what its application
@@ -61,7 +58,7 @@ func testConfig(id uint64, voters []uint64) Config {
 // newInstantNetwork starts a cluster of the given voters; configure, if not
 // nil, adjusts every node's config before it starts.
 func newInstantNetwork(t testing.TB, voters []uint64, configure func(*Config)) *instantNetwork {
-	n := &instantNetwork{t: t, nodes: map[uint64]*testNode{}, cut: map[[2]uint64]bool{}, bootstrap: voters}
+	n := &instantNetwork{t: t, nodes: map[uint64]*testNode{}, cut: map[[2]uint64]bool{}}
 	for _, id := range voters {
 		cfg := testConfig(id, voters)
 		if configure != nil {
@@ -69,6 +66,9 @@ func newInstantNetwork(t testing.TB, voters []uint64, configure func(*Config)) *
 		}
 		n.add(cfg)
 	}
+	// Every node persists and applies its bootstrap entries (the initial
+	// configuration, indexes 1..len(voters), term 1) before the test starts.
+	n.settle()
 	return n
 }
 
@@ -76,8 +76,7 @@ func newInstantNetwork(t testing.TB, voters []uint64, configure func(*Config)) *
 func (n *instantNetwork) add(cfg Config) *testNode {
 	rn, err := NewRawNode(&cfg)
 	require.NoError(n.t, err)
-	tn := &testNode{rn: rn, storage: cfg.Storage.(*MemoryStorage), cfg: cfg,
-		confState: ConfState{Voters: cfg.Voters, Learners: cfg.Learners}}
+	tn := &testNode{rn: rn, storage: cfg.Storage.(*MemoryStorage), cfg: cfg}
 	n.nodes[cfg.ID] = tn
 	if !slices.Contains(n.ids, cfg.ID) {
 		n.ids = append(n.ids, cfg.ID)
@@ -283,9 +282,20 @@ func (n *instantNetwork) proposeConfChange(id uint64, cc ConfChange) error {
 	return err
 }
 
-// addJoiner starts node id, which is about to be added to the cluster. Like
-// every member it starts with the cluster's initial configuration and learns
-// the changes since from the leader's log (or snapshot).
+// addJoiner starts node id, which is about to be added to the cluster. It
+// starts with an empty log and configuration and learns both from the
+// leader.
 func (n *instantNetwork) addJoiner(id uint64) *testNode {
-	return n.add(testConfig(id, n.bootstrap))
+	return n.add(testConfig(id, nil))
+}
+
+// restart replaces node id by a new node over the same storage, as after a
+// crash that lost everything volatile. The application state is rebuilt by
+// applying the committed log again (Applied stays 0).
+func (n *instantNetwork) restart(id uint64) *testNode {
+	old := n.node(id)
+	cfg := old.cfg
+	cfg.Rand = rand.New(rand.NewPCG(2, id))
+	n.queue = slices.DeleteFunc(n.queue, func(m Message) bool { return m.To == id || m.From == id })
+	return n.add(cfg)
 }

@@ -3,6 +3,7 @@ package raft
 import (
 	"bytes"
 	"fmt"
+	"slices"
 
 	"github.com/raft-playground/playground/core/raft/confchange"
 	"github.com/raft-playground/playground/core/raft/tracker"
@@ -112,18 +113,32 @@ func newRaft(c *Config) (*raft, error) {
 		readOnly:            newReadOnly(c.ReadOnlyOption),
 		rand:                c.Rand,
 	}
-	if confStateIsEmpty(cs) {
-		// A new cluster: the storage knows no configuration yet.
-		cs = ConfState{Voters: c.Voters, Learners: c.Learners}
-	}
+	// The configuration starts as the snapshot's (empty without one); the
+	// application re-applies the configuration changes logged after it.
 	changer := confchange.Changer{Tracker: r.trk, LastIndex: r.raftLog.lastIndex()}
 	cfg, prs, err := changer.Restore(tracker.ConfState(cs))
 	if err != nil {
-		return nil, fmt.Errorf("%w: initial configuration: %w", ErrInvalidConfig, err)
+		return nil, fmt.Errorf("%w: the storage's configuration: %w", ErrInvalidConfig, err)
 	}
 	r.switchToConfig(cfg, prs)
 	if !hs.IsEmpty() {
 		if err := r.loadState(hs); err != nil {
+			return nil, err
+		}
+	}
+	switch {
+	case !confStateIsEmpty(cs) || len(c.Voters)+len(c.Learners) == 0:
+		// The snapshot's configuration, or a member being added, which
+		// learns the configuration from the leader.
+	case hs.IsEmpty() && r.raftLog.lastIndex() == 0:
+		if err := r.bootstrap(c.Voters, c.Learners); err != nil {
+			return nil, err
+		}
+	default:
+		// A member restarted from a log without a snapshot: its
+		// configuration starts as the initial one, and the application
+		// re-applies the logged changes.
+		if err := r.installInitialConfig(c.Voters, c.Learners); err != nil {
 			return nil, err
 		}
 	}
@@ -135,6 +150,45 @@ func newRaft(c *Config) (*raft, error) {
 	}
 	r.becomeFollower(r.Term, None, ReasonStart, None)
 	return r, nil
+}
+
+// bootstrap starts a new cluster. It writes the initial configuration into
+// the log as committed configuration changes of term 1, one per member in
+// ascending ID order, exactly as every other founding member writes them.
+// A member added later starts with an empty log and learns the
+// configuration by replicating these entries (or a snapshot covering them),
+// and a member restarted from its log rebuilds it the same way: the
+// configuration always follows from the log alone.
+func (r *raft) bootstrap(voters, learners []uint64) error {
+	ents := make([]Entry, 0, len(voters)+len(learners))
+	add := func(t ConfChangeType, ids []uint64) {
+		for _, id := range slices.Sorted(slices.Values(ids)) {
+			cc := ConfChange{Changes: []ConfChangeSingle{{Type: t, NodeID: id}}}
+			ents = append(ents, Entry{Term: 1, Index: uint64(len(ents)) + 1, Type: EntryConfChange, Data: cc.Marshal()})
+		}
+	}
+	add(ConfChangeAddNode, voters)
+	add(ConfChangeAddLearnerNode, learners)
+	r.raftLog.append(ents...)
+	r.raftLog.committed = uint64(len(ents))
+	// The configuration is installed at once; the application still
+	// applies the entries like any committed change (adding a member that
+	// is already there changes nothing), so that it knows the
+	// configuration for its snapshots. Until it has, the node does not
+	// campaign.
+	r.Term = 1
+	return r.installInitialConfig(voters, learners)
+}
+
+// installInitialConfig makes voters and learners the configuration.
+func (r *raft) installInitialConfig(voters, learners []uint64) error {
+	changer := confchange.Changer{Tracker: r.trk, LastIndex: r.raftLog.lastIndex()}
+	cfg, prs, err := changer.Restore(tracker.ConfState{Voters: voters, Learners: learners})
+	if err != nil {
+		return fmt.Errorf("%w: initial configuration: %w", ErrInvalidConfig, err)
+	}
+	r.switchToConfig(cfg, prs)
+	return nil
 }
 
 func confStateIsEmpty(cs ConfState) bool {

@@ -11,6 +11,12 @@ import (
 // newTestRaft returns a bare state machine (no network) for tests that
 // step messages by hand.
 func newTestRaft(t *testing.T, id uint64, voters []uint64, storage *MemoryStorage, configure func(*Config)) *raft {
+	// Like a storage restored from a snapshot at index 0, the storage names
+	// the voters, so the log starts empty instead of with bootstrap
+	// entries and the tests' indexes and terms stay small.
+	if _, cs, _ := storage.InitialState(); confStateIsEmpty(cs) {
+		storage.snapshot.Metadata.ConfState = ConfState{Voters: voters}
+	}
 	cfg := testConfig(id, voters)
 	cfg.Storage = storage
 	if configure != nil {
@@ -60,6 +66,7 @@ func withCheckQuorum(c *Config) { c.CheckQuorum = true }
 
 func TestLeaderElection(t *testing.T) {
 	// Reference: Raft §5.2 — a candidate wins with votes from a majority.
+	// The bootstrap entries are of term 1, so the first election is term 2.
 	tests := []struct {
 		name      string
 		voters    []uint64
@@ -68,14 +75,14 @@ func TestLeaderElection(t *testing.T) {
 		wantState StateType
 		wantTerm  uint64
 	}{
-		{"three of three", []uint64{1, 2, 3}, nil, false, StateLeader, 1},
-		{"two of three", []uint64{1, 2, 3}, []uint64{3}, false, StateLeader, 1},
-		{"one of three", []uint64{1, 2, 3}, []uint64{2, 3}, false, StateCandidate, 1},
-		{"three of five", []uint64{1, 2, 3, 4, 5}, []uint64{4, 5}, false, StateLeader, 1},
-		{"two of four is not a majority", []uint64{1, 2, 3, 4}, []uint64{3, 4}, false, StateCandidate, 1},
-		{"pre-vote, three of three", []uint64{1, 2, 3}, nil, true, StateLeader, 1},
-		{"pre-vote, one of three keeps the term", []uint64{1, 2, 3}, []uint64{2, 3}, true, StatePreCandidate, 0},
-		{"single voter", []uint64{1}, nil, false, StateLeader, 1},
+		{"three of three", []uint64{1, 2, 3}, nil, false, StateLeader, 2},
+		{"two of three", []uint64{1, 2, 3}, []uint64{3}, false, StateLeader, 2},
+		{"one of three", []uint64{1, 2, 3}, []uint64{2, 3}, false, StateCandidate, 2},
+		{"three of five", []uint64{1, 2, 3, 4, 5}, []uint64{4, 5}, false, StateLeader, 2},
+		{"two of four is not a majority", []uint64{1, 2, 3, 4}, []uint64{3, 4}, false, StateCandidate, 2},
+		{"pre-vote, three of three", []uint64{1, 2, 3}, nil, true, StateLeader, 2},
+		{"pre-vote, one of three keeps the term", []uint64{1, 2, 3}, []uint64{2, 3}, true, StatePreCandidate, 1},
+		{"single voter", []uint64{1}, nil, false, StateLeader, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -100,7 +107,7 @@ func TestElectionByTimeout(t *testing.T) {
 	require.NotEqual(t, None, lead)
 	ev := eventOfKind(t, n.node(lead).events, EventBecameCandidate)
 	assert.Equal(t, ReasonElectionTimeout, ev.Reason)
-	assert.Equal(t, uint64(1), ev.Term)
+	assert.Equal(t, uint64(2), ev.Term)
 }
 
 func TestRandomizedElectionTimeoutRange(t *testing.T) {
@@ -131,7 +138,7 @@ func TestSplitVoteThenRecovery(t *testing.T) {
 	n.tickAll(40)
 	lead := n.leader()
 	require.NotEqual(t, None, lead)
-	assert.GreaterOrEqual(t, n.raft(lead).Term, uint64(2))
+	assert.GreaterOrEqual(t, n.raft(lead).Term, uint64(3))
 }
 
 func TestOneVotePerTerm(t *testing.T) {
@@ -289,11 +296,11 @@ func TestPreVoteProtectsStableLeader(t *testing.T) {
 			n.tick(3, 2*n.raft(3).electionTimeout)
 			assert.Equal(t, tt.wantLeader, n.raft(1).state == StateLeader)
 			if tt.wantTermRaised {
-				assert.Greater(t, term3, uint64(1))
-				assert.Greater(t, n.raft(1).Term, uint64(1), "the leader was deposed by the higher term")
+				assert.Greater(t, term3, uint64(2))
+				assert.Greater(t, n.raft(1).Term, uint64(2), "the leader was deposed by the higher term")
 			} else {
-				assert.Equal(t, uint64(1), term3, "pre-vote never raised node 3's term")
-				assert.Equal(t, uint64(1), n.raft(1).Term)
+				assert.Equal(t, uint64(2), term3, "pre-vote never raised node 3's term")
+				assert.Equal(t, uint64(2), n.raft(1).Term)
 				ev := eventOfKind(t, n.node(2).events, EventPreVoteRejected)
 				assert.Equal(t, ReasonLogBehind, ev.Reason)
 			}
@@ -332,8 +339,8 @@ func TestCheckQuorumLeaseIgnoresVotes(t *testing.T) {
 	// Node 3 is forced to campaign with a higher term.
 	n.campaign(3)
 	assert.Equal(t, StateLeader, n.raft(1).state, "the leader was not disturbed")
-	assert.Equal(t, uint64(1), n.raft(1).Term)
-	assert.Equal(t, uint64(1), n.raft(2).Term, "the term in an ignored request is not adopted")
+	assert.Equal(t, uint64(2), n.raft(1).Term)
+	assert.Equal(t, uint64(2), n.raft(2).Term, "the term in an ignored request is not adopted")
 	ev := eventOfKind(t, n.node(2).events, EventVoteRejected)
 	assert.Equal(t, ReasonLeaderAlive, ev.Reason)
 	assert.Equal(t, uint64(1), ev.Lead)
@@ -374,12 +381,12 @@ func TestNewLeaderAppendsEmptyEntry(t *testing.T) {
 	n.electLeader(1)
 	for _, id := range []uint64{1, 2, 3} {
 		ents := n.raft(id).raftLog.allEntries()
-		require.Len(t, ents, 1)
-		assert.Equal(t, Entry{Term: 1, Index: 1}, ents[0])
-		assert.Equal(t, uint64(1), n.raft(id).raftLog.committed)
+		require.Len(t, ents, 4, "three bootstrap entries and the empty entry")
+		assert.Equal(t, Entry{Term: 2, Index: 4}, ents[3])
+		assert.Equal(t, uint64(4), n.raft(id).raftLog.committed)
 	}
 	ev := eventOfKind(t, n.node(1).events, EventBecameLeader)
-	assert.Equal(t, uint64(1), ev.Index)
+	assert.Equal(t, uint64(4), ev.Index)
 }
 
 func TestLeaderCommitsOnlyEntriesOfItsTerm(t *testing.T) {
@@ -503,16 +510,12 @@ func TestProposalForwardedToLeader(t *testing.T) {
 }
 
 func TestLearnerNeverCampaignsNorCounts(t *testing.T) {
-	n := newInstantNetwork(t, []uint64{1, 2}, nil)
-	n.add(func() Config {
-		c := testConfig(3, []uint64{1, 2})
-		c.Learners = []uint64{3}
-		c.Voters = []uint64{1, 2}
-		return c
-	}())
-	for _, id := range []uint64{1, 2} {
-		n.raft(id).applyConfChange(ConfChange{Changes: []ConfChangeSingle{{Type: ConfChangeAddLearnerNode, NodeID: 3}}})
-	}
+	withLearner := func(c *Config) { c.Learners = []uint64{3} }
+	n := newInstantNetwork(t, []uint64{1, 2}, withLearner)
+	learner := testConfig(3, []uint64{1, 2})
+	withLearner(&learner)
+	n.add(learner)
+	n.settle()
 	n.campaign(3)
 	assert.Equal(t, StateFollower, n.raft(3).state)
 	ev := eventOfKind(t, n.node(3).events, EventCampaignSkipped)

@@ -53,7 +53,13 @@ func NewRawNode(cfg *Config) (*RawNode, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &RawNode{raft: r, prevSoftSt: r.softState(), prevHardSt: r.hardState()}, nil
+	// What the storage holds need not be persisted again, but the state
+	// of a member that just bootstrapped a cluster must be.
+	persisted, _, err := cfg.Storage.InitialState()
+	if err != nil {
+		return nil, err
+	}
+	return &RawNode{raft: r, prevSoftSt: r.softState(), prevHardSt: persisted}, nil
 }
 
 // Tick advances the node's logical clock by one tick.

@@ -20,9 +20,9 @@ func newTestRawNode(t *testing.T, id uint64, voters []uint64, ms *MemoryStorage,
 	return rn
 }
 
-// persist does what an application does with a Ready, short of sending
-// and applying, and acknowledges it.
-func persist(t *testing.T, rn *RawNode, ms *MemoryStorage) Ready {
+// handleReady does what an application does with a Ready, short of
+// sending the messages: persist, apply configuration changes, Advance.
+func handleReady(t *testing.T, rn *RawNode, ms *MemoryStorage) Ready {
 	rd := rn.Ready()
 	if !rd.Snapshot.IsEmpty() {
 		require.NoError(t, ms.ApplySnapshot(rd.Snapshot))
@@ -31,6 +31,13 @@ func persist(t *testing.T, rn *RawNode, ms *MemoryStorage) Ready {
 	if !rd.HardState.IsEmpty() {
 		require.NoError(t, ms.SetHardState(rd.HardState))
 	}
+	for _, e := range rd.CommittedEntries {
+		if e.Type == EntryConfChange {
+			cc, err := UnmarshalConfChange(e.Data)
+			require.NoError(t, err)
+			rn.ApplyConfChange(cc)
+		}
+	}
 	rn.Advance(rd)
 	return rd
 }
@@ -38,9 +45,20 @@ func persist(t *testing.T, rn *RawNode, ms *MemoryStorage) Ready {
 func TestRawNodeReadyLifecycle(t *testing.T) {
 	ms := NewMemoryStorage()
 	rn := newTestRawNode(t, 1, []uint64{1}, ms, nil)
-	rd := persist(t, rn, ms)
+	rd := handleReady(t, rn, ms)
 	assert.Nil(t, rd.SoftState, "nothing changed since start")
-	assert.Equal(t, []Event{{Kind: EventBecameFollower, Reason: ReasonStart, Node: 1}}, rd.Events)
+	assert.Equal(t, []Event{{Kind: EventBecameFollower, Reason: ReasonStart, Node: 1, Term: 1}}, rd.Events)
+	// A new cluster starts with its configuration in the log, committed;
+	// the application applies it like any configuration change.
+	bootstrap := ConfChange{Changes: []ConfChangeSingle{{Type: ConfChangeAddNode, NodeID: 1}}}
+	assert.Equal(t, []Entry{{Term: 1, Index: 1, Type: EntryConfChange, Data: bootstrap.Marshal()}}, rd.Entries)
+	assert.Equal(t, HardState{Term: 1, Commit: 1}, rd.HardState)
+	assert.True(t, rd.MustSync)
+	assert.Equal(t, rd.Entries, rd.CommittedEntries)
+	// Applying the change was a decision too; its event comes next.
+	require.True(t, rn.HasReady())
+	rd = handleReady(t, rn, ms)
+	assert.Equal(t, []string{"conf-changed/simple-change"}, kindsOf(rd.Events))
 	assert.False(t, rn.HasReady())
 
 	require.NoError(t, rn.Campaign())
@@ -48,9 +66,9 @@ func TestRawNodeReadyLifecycle(t *testing.T) {
 	rd = rn.Ready()
 	require.NotNil(t, rd.SoftState)
 	assert.Equal(t, SoftState{Lead: 1, RaftState: StateLeader}, *rd.SoftState)
-	assert.Equal(t, HardState{Term: 1, Vote: 1, Commit: 1}, rd.HardState)
-	assert.Equal(t, []Entry{{Term: 1, Index: 1}}, rd.Entries)
-	assert.Equal(t, []Entry{{Term: 1, Index: 1}}, rd.CommittedEntries)
+	assert.Equal(t, HardState{Term: 2, Vote: 1, Commit: 2}, rd.HardState)
+	assert.Equal(t, []Entry{{Term: 2, Index: 2}}, rd.Entries)
+	assert.Equal(t, []Entry{{Term: 2, Index: 2}}, rd.CommittedEntries)
 	assert.True(t, rd.MustSync)
 	assert.Empty(t, rd.Messages)
 	assert.Equal(t, []string{"became-candidate/campaign", "became-leader/none", "commit-advanced/quorum-replicated"}, kindsOf(rd.Events))
@@ -58,14 +76,14 @@ func TestRawNodeReadyLifecycle(t *testing.T) {
 	require.NoError(t, ms.SetHardState(rd.HardState))
 	rn.Advance(rd)
 	assert.False(t, rn.HasReady())
-	assert.Equal(t, uint64(1), rn.Status().Applied)
+	assert.Equal(t, uint64(2), rn.Status().Applied)
 
 	require.NoError(t, rn.Propose([]byte("foo")))
-	rd = persist(t, rn, ms)
-	assert.Equal(t, []Entry{{Term: 1, Index: 2, Data: []byte("foo")}}, rd.Entries)
+	rd = handleReady(t, rn, ms)
+	assert.Equal(t, []Entry{{Term: 2, Index: 3, Data: []byte("foo")}}, rd.Entries)
 	assert.Equal(t, rd.Entries, rd.CommittedEntries)
 	assert.True(t, rd.MustSync, "new entries must be synced")
-	assert.Equal(t, HardState{Term: 1, Vote: 1, Commit: 2}, rd.HardState)
+	assert.Equal(t, HardState{Term: 2, Vote: 1, Commit: 3}, rd.HardState)
 	assert.False(t, rn.HasReady())
 }
 
@@ -85,9 +103,9 @@ func TestRawNodeMustSyncOnlyForTermVoteOrEntries(t *testing.T) {
 	require.NoError(t, n.node(2).storage.Append(rd2.Entries))
 	rn2.Advance(rd2)
 	// A heartbeat that only moves the commit index needs no sync.
-	require.NoError(t, rn2.Step(Message{From: 1, To: 2, Type: MsgHeartbeat, Term: 1, Commit: 2}))
+	require.NoError(t, rn2.Step(Message{From: 1, To: 2, Type: MsgHeartbeat, Term: 2, Commit: 4}))
 	rd2 = rn2.Ready()
-	assert.Equal(t, uint64(2), rd2.HardState.Commit)
+	assert.Equal(t, uint64(4), rd2.HardState.Commit)
 	assert.False(t, rd2.MustSync)
 }
 
@@ -154,16 +172,16 @@ func TestRawNodeStatus(t *testing.T) {
 	assert.Equal(t, uint64(1), st.ID)
 	assert.Equal(t, StateLeader, st.RaftState)
 	assert.Equal(t, uint64(1), st.Lead)
-	assert.Equal(t, uint64(2), st.Commit)
-	assert.Equal(t, uint64(2), st.Applied)
-	assert.Equal(t, uint64(2), st.LastIndex)
+	assert.Equal(t, uint64(5), st.Commit, "three bootstrap entries, the empty entry, x")
+	assert.Equal(t, uint64(5), st.Applied)
+	assert.Equal(t, uint64(5), st.LastIndex)
 	assert.Equal(t, uint64(1), st.FirstIndex)
 	assert.Equal(t, 10, st.ElectionTick)
 	assert.Equal(t, 1, st.HeartbeatTick)
 	assert.Equal(t, []uint64{1, 2, 3}, st.Config.Voters)
 	require.Len(t, st.Progress, 3)
-	assert.Equal(t, PeerStatus{ID: 1, Match: 2, Next: 3, State: "replicate", RecentActive: true}, st.Progress[0])
-	assert.Equal(t, PeerStatus{ID: 2, Match: 2, Next: 3, State: "replicate", RecentActive: true}, st.Progress[1])
+	assert.Equal(t, PeerStatus{ID: 1, Match: 5, Next: 6, State: "replicate", RecentActive: true}, st.Progress[0])
+	assert.Equal(t, PeerStatus{ID: 2, Match: 5, Next: 6, State: "replicate", RecentActive: true}, st.Progress[1])
 	assert.Equal(t, uint64(3), st.Progress[2].ID)
 	assert.Equal(t, "probe", st.Progress[2].State)
 	assert.Equal(t, uint64(0), st.Progress[2].Match)
@@ -186,13 +204,12 @@ func TestRawNodeStatus(t *testing.T) {
 }
 
 func TestRawNodeEventsAreHandedOutOnce(t *testing.T) {
-	rn := newTestRawNode(t, 1, []uint64{1}, NewMemoryStorage(), nil)
-	rd := rn.Ready()
-	rn.Advance(rd)
+	ms := NewMemoryStorage()
+	rn := newTestRawNode(t, 1, []uint64{1}, ms, nil)
+	handleReady(t, rn, ms)
 	require.NoError(t, rn.Campaign())
-	rd = rn.Ready()
+	rd := handleReady(t, rn, ms)
 	assert.NotEmpty(t, rd.Events)
-	rn.Advance(rd)
 	rd = rn.Ready()
 	assert.Empty(t, rd.Events)
 }
@@ -227,4 +244,29 @@ func TestRawNodeDeterminism(t *testing.T) {
 	first := trace()
 	require.NotEmpty(t, first)
 	assert.Equal(t, first, trace())
+}
+
+func TestRestartRebuildsConfigurationFromLog(t *testing.T) {
+	// A member restarted from a log without a snapshot gets its
+	// configuration back by applying the logged changes again: a founding
+	// member starts from its initial voters, a member added later from
+	// nothing; both replay the bootstrap entries and every change since.
+	n := newInstantNetwork(t, []uint64{1, 2, 3}, nil)
+	n.electLeader(1)
+	n.addJoiner(4)
+	require.NoError(t, n.proposeConfChange(1, ConfChange{Changes: []ConfChangeSingle{single(ConfChangeAddNode, 4)}}))
+	require.NoError(t, n.proposeConfChange(1, ConfChange{Changes: []ConfChangeSingle{single(ConfChangeRemoveNode, 2)}}))
+	require.NoError(t, n.propose(1, "x"))
+	n.tick(1, 1)
+	for _, id := range []uint64{3, 4} {
+		n.restart(id)
+		n.settle()
+		st := n.node(id).rn.Status()
+		assert.Equal(t, []uint64{1, 3, 4}, st.Config.Voters, "node %d", id)
+		assert.Equal(t, []uint64{1, 3, 4}, n.node(id).confState.Voters, "node %d", id)
+		assert.Equal(t, [][]byte{[]byte("x")}, n.node(id).applied, "node %d", id)
+	}
+	// The restarted members work: node 4 can win an election.
+	n.campaign(4)
+	assert.Equal(t, StateLeader, n.raft(4).state)
 }

@@ -34,11 +34,12 @@ func TestReadIndex(t *testing.T) {
 			n.clearEvents()
 			n.node(tt.from).rn.ReadIndex([]byte("req-1"))
 			n.settle()
-			require.Equal(t, []ReadState{{Index: 2, RequestCtx: []byte("req-1")}}, n.node(tt.from).readStates)
+			// Three bootstrap entries, the leader's empty entry and "a".
+			require.Equal(t, []ReadState{{Index: 5, RequestCtx: []byte("req-1")}}, n.node(tt.from).readStates)
 			served := eventOfKind(t, n.node(1).events, EventReadServed)
 			assert.Equal(t, tt.wantReason, served.Reason)
 			assert.Equal(t, tt.from, served.Peer)
-			assert.Equal(t, uint64(2), served.Index)
+			assert.Equal(t, uint64(5), served.Index)
 			if tt.from != 1 {
 				ev := eventOfKind(t, n.node(tt.from).events, EventReadServed)
 				assert.Equal(t, ReasonLeaderAnswered, ev.Reason)
@@ -59,7 +60,7 @@ func TestReadIndexSafeNeedsQuorum(t *testing.T) {
 	// Once a quorum answers a heartbeat carrying the request, it is served.
 	n.heal()
 	n.tick(1, 1)
-	assert.Equal(t, []ReadState{{Index: 1, RequestCtx: []byte("req")}}, n.node(1).readStates)
+	assert.Equal(t, []ReadState{{Index: 4, RequestCtx: []byte("req")}}, n.node(1).readStates)
 }
 
 func TestReadIndexLaterConfirmationServesEarlierRequests(t *testing.T) {
@@ -87,12 +88,12 @@ func TestReadIndexWaitsForCommitInTerm(t *testing.T) {
 	n.node(2).down = false
 	n.node(3).down = false
 	// Win the election by hand: deliver the votes.
-	require.NoError(t, n.node(1).rn.Step(Message{From: 2, To: 1, Type: MsgVoteResp, Term: 1}))
+	require.NoError(t, n.node(1).rn.Step(Message{From: 2, To: 1, Type: MsgVoteResp, Term: n.raft(1).Term}))
 	n.node(2).down = true
 	n.node(3).down = true
 	n.settle()
 	require.Equal(t, StateLeader, n.raft(1).state)
-	require.Equal(t, uint64(0), n.raft(1).raftLog.committed)
+	require.Equal(t, uint64(3), n.raft(1).raftLog.committed, "only the bootstrap entries")
 
 	n.node(1).rn.ReadIndex([]byte("early"))
 	n.settle()
@@ -103,7 +104,7 @@ func TestReadIndexWaitsForCommitInTerm(t *testing.T) {
 	n.node(2).down = false
 	n.node(3).down = false
 	n.tick(1, 1) // the heartbeat makes the leader resend the empty entry
-	assert.Equal(t, []ReadState{{Index: 1, RequestCtx: []byte("early")}}, n.node(1).readStates)
+	assert.Equal(t, []ReadState{{Index: 4, RequestCtx: []byte("early")}}, n.node(1).readStates)
 }
 
 func TestReadIndexSingleVoter(t *testing.T) {
@@ -111,7 +112,7 @@ func TestReadIndexSingleVoter(t *testing.T) {
 	n.electLeader(1)
 	n.node(1).rn.ReadIndex([]byte("solo"))
 	n.settle()
-	assert.Equal(t, []ReadState{{Index: 1, RequestCtx: []byte("solo")}}, n.node(1).readStates)
+	assert.Equal(t, []ReadState{{Index: 2, RequestCtx: []byte("solo")}}, n.node(1).readStates)
 	assert.Equal(t, ReasonSingleVoter, eventOfKind(t, n.node(1).events, EventReadServed).Reason)
 }
 

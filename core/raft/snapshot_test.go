@@ -19,31 +19,32 @@ func TestSnapshotInstalledOnLaggingFollower(t *testing.T) {
 		require.NoError(t, n.propose(1, fmt.Sprintf("v%d", i)))
 	}
 	snap := n.snapshotAndCompact(1)
-	require.Equal(t, uint64(6), snap.Metadata.Index)
+	// Three bootstrap entries, the empty entry of term 2, v0..v4.
+	require.Equal(t, uint64(9), snap.Metadata.Index)
 	require.NoError(t, n.propose(1, "after"))
 
 	n.node(3).down = false
 	n.tick(1, 1) // a heartbeat; the answer shows node 3 is behind
 	sent := eventOfKind(t, n.node(1).events, EventSnapshotSent)
 	assert.Equal(t, uint64(3), sent.Peer)
-	assert.Equal(t, uint64(6), sent.Index)
-	assert.Equal(t, uint64(1), sent.LogTerm)
+	assert.Equal(t, uint64(9), sent.Index)
+	assert.Equal(t, uint64(2), sent.LogTerm)
 
 	restored := eventOfKind(t, n.node(3).events, EventSnapshotRestored)
-	assert.Equal(t, uint64(6), restored.Index)
+	assert.Equal(t, uint64(9), restored.Index)
 	assert.Equal(t, uint64(1), restored.Peer)
-	assert.Equal(t, uint64(6), restored.Commit)
+	assert.Equal(t, uint64(9), restored.Commit)
 
 	// The follower persisted the snapshot and then caught up by appends.
 	first, _ := n.node(3).storage.FirstIndex()
-	assert.Equal(t, uint64(7), first)
-	assert.Equal(t, uint64(7), n.raft(3).raftLog.committed)
+	assert.Equal(t, uint64(10), first)
+	assert.Equal(t, uint64(10), n.raft(3).raftLog.committed)
 	assert.Equal(t, [][]byte{[]byte("after")}, n.node(3).applied)
 	assert.Equal(t, []uint64{1, 2, 3}, n.node(3).confState.Voters)
 	for _, p := range n.node(1).rn.Status().Progress {
 		if p.ID == 3 {
 			assert.Equal(t, "replicate", p.State)
-			assert.Equal(t, uint64(7), p.Match)
+			assert.Equal(t, uint64(10), p.Match)
 		}
 	}
 }

@@ -29,7 +29,7 @@ func TestLeadershipTransfer(t *testing.T) {
 			n.settle()
 			assert.Equal(t, uint64(3), n.leader())
 			assert.Equal(t, StateFollower, n.raft(1).state)
-			assert.Equal(t, uint64(2), n.raft(3).Term)
+			assert.Equal(t, uint64(3), n.raft(3).Term)
 			started := eventOfKind(t, n.node(1).events, EventTransferStarted)
 			assert.Equal(t, uint64(3), started.Peer)
 			sent := eventOfKind(t, n.node(1).events, EventTimeoutNowSent)
