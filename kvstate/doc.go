@@ -5,9 +5,8 @@
 //
 // The pieces, one per file:
 //
-//   - command.go: the Request carried in a Raft entry and its binary encoding;
-//     request.go validates requests without the store, response.go holds the
-//     results.
+//   - request.go: the Request carried in a Raft entry, and the checks that
+//     need no store; command.go: its binary encoding; response.go: results.
 //   - store.go: the Store and Apply, the member's entry point per committed
 //     entry. A refused request comes back as Response.Err and changes nothing.
 //   - keyindex.go: per key, the revisions at which it changed, grouped into
