@@ -3,17 +3,23 @@ package netsim
 import (
 	"fmt"
 	"io"
+	"reflect"
+	"strconv"
 	"strings"
+
+	"github.com/raft-playground/playground/core/raft"
 )
 
 // Catalog turns records into sentences in one language. A template names the
 // record's fields in braces:
 //
 //	{member} {peer} {client} {msg}  the record's own fields ("s4", "c1", "#17")
-//	{name}                          the argument called name
-//	{w:name}                        the argument's value looked up in Words,
-//	                                for labels that differ by language
-//	                                (message types, roles, error codes)
+//	{name}                          the argument called name, or else the
+//	                                field called name of the record's Detail
+//	{s:name}                        the same value read as a member ID ("s3")
+//	{w:name}                        the same value looked up in Words, for
+//	                                labels that differ by language (message
+//	                                types, roles, error codes)
 //
 // Templates are keyed by "kind/reason", falling back to "kind". A record
 // whose kind has no template still renders, as its kind and arguments, so a
@@ -65,16 +71,61 @@ func (c *Catalog) field(r Record, name string) string {
 		return fmt.Sprintf("#%d", r.MsgID)
 	}
 	if word, isWord := strings.CutPrefix(name, "w:"); isWord {
-		v, _ := r.Arg(word)
+		v := value(r, word)
 		if w, ok := c.Words[v]; ok {
 			return w
 		}
 		return v
 	}
+	if id, isMember := strings.CutPrefix(name, "s:"); isMember {
+		v := value(r, id)
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			return v
+		}
+		return MemberName(n)
+	}
+	return value(r, name)
+}
+
+// value finds a named value in r's arguments or its Detail's fields.
+func value(r Record, name string) string {
 	if v, ok := r.Arg(name); ok {
 		return v
 	}
+	if r.Detail != nil {
+		d := reflect.ValueOf(r.Detail)
+		if d.Kind() == reflect.Pointer {
+			d = d.Elem()
+		}
+		if d.Kind() == reflect.Struct {
+			if f := d.FieldByName(name); f.IsValid() && f.CanInterface() {
+				return formatValue(f)
+			}
+		}
+	}
 	return "?" + name
+}
+
+// formatValue renders one Detail field in a language-neutral form.
+func formatValue(f reflect.Value) string {
+	if t, ok := f.Interface().(raft.MessageType); ok {
+		return messageLabel(t)
+	}
+	if s, ok := f.Interface().(fmt.Stringer); ok {
+		return s.String()
+	}
+	switch f.Kind() {
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return strconv.FormatUint(f.Uint(), 10)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return strconv.FormatInt(f.Int(), 10)
+	case reflect.Bool:
+		return strconv.FormatBool(f.Bool())
+	case reflect.String:
+		return f.String()
+	}
+	return fmt.Sprint(f.Interface())
 }
 
 // fallback renders a record that has no template: its kind, reason and

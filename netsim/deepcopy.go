@@ -4,28 +4,37 @@ import (
 	"fmt"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"unsafe"
 )
 
 // deepCopy returns a copy of the object graph *root points to, sharing no
-// mutable memory with it: every pointer, slice, map and interface reachable
+// mutable memory with it (errors aside, see below): every pointer, slice, map and interface reachable
 // from root is copied, unexported fields included, and two pointers to the
 // same object in the original point to the same copy (so aliasing and cycles
 // survive). It is how checkpoints freeze the whole world — members, raft,
 // WAL, store and the PRNG — without each package writing its own clone.
 //
-// Strings are shared, since Go never mutates them. Function values are
+// Strings are shared, since Go never mutates them, and so are values held
+// in an error interface, since errors are immutable by convention and
+// sentinel errors must keep their identity for errors.Is. Function values are
 // shared too, which is only correct for plain functions (a btree's ordering
 // function, say): a method value would stay bound to the original object, so
 // deepCopy panics on one rather than produce a world that quietly drives its
 // past. Channels and unsafe pointers panic as well; the deterministic core
 // has none.
-func deepCopy[T any](root *T) *T {
-	c := copier{pointers: map[pointerKey]reflect.Value{}, maps: map[unsafe.Pointer]reflect.Value{}}
+//
+// Pointers to the types listed in shared are not followed: the copy points
+// to the same object (the world's append-only timeline, say).
+func deepCopy[T any](root *T, shared ...reflect.Type) *T {
+	c := copier{pointers: map[pointerKey]reflect.Value{}, maps: map[unsafe.Pointer]reflect.Value{}, shared: shared}
 	return c.pointer(reflect.ValueOf(root), "root").Interface().(*T)
 }
+
+// errorType is the error interface, whose values deepCopy shares.
+var errorType = reflect.TypeFor[error]()
 
 // pointerKey identifies a pointer by address and type: a struct and its first
 // field share an address but are different objects to copy.
@@ -38,6 +47,7 @@ type pointerKey struct {
 type copier struct {
 	pointers map[pointerKey]reflect.Value
 	maps     map[unsafe.Pointer]reflect.Value
+	shared   []reflect.Type
 }
 
 // pointer copies the object src points to, once.
@@ -46,7 +56,7 @@ func (c *copier) pointer(src reflect.Value, path string) reflect.Value {
 		return reflect.Zero(src.Type())
 	}
 	elem := src.Type().Elem()
-	if elem.Size() == 0 {
+	if elem.Size() == 0 || slices.Contains(c.shared, elem) {
 		return src
 	}
 	key := pointerKey{src.UnsafePointer(), src.Type()}
@@ -104,7 +114,9 @@ func (c *copier) value(dst, src reflect.Value, path string) {
 			c.value(field(dst, i), field(src, i), path+"."+f.Name)
 		}
 	case reflect.Interface:
-		if src.IsNil() {
+		if src.IsNil() || t == errorType {
+			// Errors are immutable by convention and sentinel errors are
+			// compared by identity (errors.Is), so a copy must share them.
 			dst.Set(reflect.Zero(t))
 			return
 		}

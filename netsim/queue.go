@@ -14,6 +14,8 @@ const (
 	evClientTimeout                      // a client gives up waiting for one attempt
 	evClientRetry                        // a client tries again after a pause
 	evKeepAlive                          // a client renews a lease it keeps alive
+	evWatchResume                        // a client reopens a broken watch
+	evRecipeRetry                        // a client resends a lock recipe's request
 )
 
 // event is one entry of the world's queue. Which fields matter depends on

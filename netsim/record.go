@@ -21,9 +21,14 @@ type Record struct {
 	Client string `json:"client,omitempty"`
 	// MsgID is the message in flight the event is about, if any.
 	MsgID uint64 `json:"msgId,omitempty"`
-	// Args are the named values the catalogue template uses, in the order
-	// the producer added them.
+	// Args are named values the catalogue template uses, in the order the
+	// producer added them.
 	Args []Arg `json:"args,omitempty"`
+	// Detail is the typed event a lower layer reported (a raft.Event, a
+	// member event) or a message summary; templates read its exported
+	// fields by name. Keeping the struct instead of copying every field into
+	// Args costs one allocation per record.
+	Detail any `json:"detail,omitempty"`
 }
 
 // Arg is one named argument of a record, already in a language-neutral form

@@ -1,0 +1,312 @@
+package netsim
+
+import (
+	"fmt"
+	"hash/fnv"
+
+	"github.com/raft-playground/playground/core/member"
+	"github.com/raft-playground/playground/core/raft"
+)
+
+// Safety rules, as SafetyViolation.Rule names them.
+const (
+	// RuleElectionSafety: at most one leader per term (Raft §5.2).
+	RuleElectionSafety = "election-safety"
+	// RuleLogMatching: two logs with an entry of the same index and term
+	// hold the same entry there and agree on everything before (Raft §5.3).
+	RuleLogMatching = "log-matching"
+	// RuleLeaderAppendOnly: a leader never overwrites or deletes entries in
+	// its log (Raft §5.3).
+	RuleLeaderAppendOnly = "leader-append-only"
+	// RuleLeaderCompleteness: a committed entry is in the log of every
+	// later leader (Raft §5.4).
+	RuleLeaderCompleteness = "leader-completeness"
+	// RuleStateMachineSafety: no two members apply different entries at
+	// the same index (Raft §5.4.3).
+	RuleStateMachineSafety = "state-machine-safety"
+	// RuleStoreHash: members that applied the same index hold equal stores.
+	RuleStoreHash = "store-hash"
+)
+
+// SafetyViolation is a broken Raft safety property: the simulator found a
+// state that correct Raft can never reach.
+type SafetyViolation struct {
+	Rule    string   `json:"rule"`
+	At      Time     `json:"at"`
+	Members []uint64 `json:"members"`
+	Index   uint64   `json:"index"`
+	Term    uint64   `json:"term"`
+	Detail  string   `json:"detail"`
+}
+
+func (v *SafetyViolation) Error() string {
+	return fmt.Sprintf("safety violation (%s) at %s: %s", v.Rule, v.At, v.Detail)
+}
+
+// entryKey names a log entry by position and term; by Log Matching it names
+// exactly one entry in the whole cluster.
+type entryKey struct{ index, term uint64 }
+
+// entryFact is what every log holding an entry must agree on.
+type entryFact struct {
+	dataHash uint64
+	prevTerm uint64
+}
+
+// safety holds what the incremental checks have learned so far. Maps are
+// only looked up, never iterated, so their order cannot reach any output.
+type safety struct {
+	// leaders maps a term to the member that won it.
+	leaders map[uint64]uint64
+	// entries maps every entry any member ever persisted to its fact.
+	entries map[entryKey]entryFact
+	// committed[i] is the term of the entry applied at index i (0: none yet).
+	committed []uint64
+	// hashes maps an applied index to the store hash the first member to
+	// reach it had there.
+	hashes map[uint64]uint32
+	// leading[id] is the term member id leads (0: not leading) and
+	// leaderLast[id] the last index of its log while it leads.
+	leading    [MaxMembers + 1]uint64
+	leaderLast [MaxMembers + 1]uint64
+}
+
+func (s *safety) init() {
+	s.leaders = map[uint64]uint64{}
+	s.entries = map[entryKey]entryFact{}
+	s.hashes = map[uint64]uint32{}
+}
+
+// violate records the first violation and stops the world.
+func (w *World) violate(v SafetyViolation) {
+	if w.violation != nil {
+		return
+	}
+	v.At = w.now
+	w.violation = &v
+	w.record(Record{Kind: "violation", Args: []Arg{{"rule", v.Rule}, {"detail", v.Detail}}})
+}
+
+// observe runs the incremental safety checks on the events a member
+// produced. Each check costs only what the events touch, so the world can
+// afford them after every event.
+func (w *World) observe(n *node, events []member.Event) {
+	s := &w.safety
+	var log []raft.Entry // fetched at most once, when an event needs it
+	entries := func() []raft.Entry {
+		if log == nil && n.m != nil {
+			log = n.m.LogEntries()
+		}
+		return log
+	}
+	applied := false
+	for i := range events {
+		e := &events[i]
+		switch e.Kind {
+		case member.EventRaft:
+			w.observeRaft(n, &e.Raft, entries)
+		case member.EventPersisted:
+			if e.Count > 0 {
+				w.checkAppended(n, e.Index, e.Index+uint64(e.Count)-1, entries())
+			}
+		case member.EventApplied, member.EventSnapshotRestored:
+			applied = true
+			w.checkApplied(n, e.Index, e.Term)
+		}
+	}
+	if applied && n.m != nil && w.violation == nil {
+		idx := n.m.AppliedIndex()
+		h := n.m.Store().Hash()
+		if prev, ok := s.hashes[idx]; ok && prev != h {
+			w.violate(SafetyViolation{Rule: RuleStoreHash, Members: []uint64{n.id}, Index: idx,
+				Detail: fmt.Sprintf("%s's store hash at applied index %d is %08x, another member had %08x there", MemberName(n.id), idx, h, prev)})
+		} else if !ok {
+			s.hashes[idx] = h
+		}
+	}
+}
+
+// observeRaft checks election safety and leader completeness when a member
+// wins an election, and tracks who leads for the append-only rule.
+func (w *World) observeRaft(n *node, e *raft.Event, entries func() []raft.Entry) {
+	s := &w.safety
+	switch e.Kind {
+	case raft.EventBecameLeader:
+		if other, ok := s.leaders[e.Term]; ok && other != n.id {
+			w.violate(SafetyViolation{Rule: RuleElectionSafety, Members: []uint64{other, n.id}, Term: e.Term,
+				Detail: fmt.Sprintf("%s and %s both won term %d", MemberName(other), MemberName(n.id), e.Term)})
+			return
+		}
+		s.leaders[e.Term] = n.id
+		s.leading[n.id] = e.Term
+		// The empty entry at e.Index is the leader's first append.
+		s.leaderLast[n.id] = e.Index - 1
+		w.checkComplete(n, entries())
+	case raft.EventBecameFollower, raft.EventSteppedDown, raft.EventBecameCandidate, raft.EventBecamePreCandidate:
+		s.leading[n.id] = 0
+	}
+}
+
+// checkComplete verifies that a new leader's log holds every entry known to
+// be committed.
+func (w *World) checkComplete(n *node, log []raft.Entry) {
+	s := &w.safety
+	first := uint64(1)
+	if len(log) > 0 {
+		first = log[0].Index
+	} else if n.m != nil {
+		first = n.m.SnapshotIndex() + 1
+	}
+	for idx := first; idx < uint64(len(s.committed)); idx++ {
+		want := s.committed[idx]
+		if want == 0 {
+			continue
+		}
+		var got uint64
+		if k := idx - first; idx >= first && k < uint64(len(log)) {
+			got = log[k].Term
+		}
+		if got != want {
+			w.violate(SafetyViolation{Rule: RuleLeaderCompleteness, Members: []uint64{n.id}, Index: idx, Term: want,
+				Detail: fmt.Sprintf("%s leads without the committed entry %d of term %d (its log has term %d there)", MemberName(n.id), idx, want, got)})
+			return
+		}
+	}
+}
+
+// checkAppended verifies log matching and the leader's append-only rule for
+// the entries lo..hi a member just wrote.
+func (w *World) checkAppended(n *node, lo, hi uint64, log []raft.Entry) {
+	s := &w.safety
+	if t := s.leading[n.id]; t != 0 {
+		if lo <= s.leaderLast[n.id] {
+			w.violate(SafetyViolation{Rule: RuleLeaderAppendOnly, Members: []uint64{n.id}, Index: lo, Term: t,
+				Detail: fmt.Sprintf("%s, leader of term %d, rewrote its log from index %d although it ended at %d", MemberName(n.id), t, lo, s.leaderLast[n.id])})
+			return
+		}
+		s.leaderLast[n.id] = hi
+	}
+	if len(log) == 0 {
+		return
+	}
+	first := log[0].Index
+	termAt := func(idx uint64) (uint64, bool) {
+		if idx < first || idx-first >= uint64(len(log)) {
+			return 0, false
+		}
+		return log[idx-first].Term, true
+	}
+	for idx := lo; idx <= hi; idx++ {
+		term, ok := termAt(idx)
+		if !ok {
+			continue
+		}
+		prev, prevKnown := termAt(idx - 1)
+		e := log[idx-first]
+		fact := entryFact{dataHash: entryHash(e), prevTerm: prev}
+		old, seen := s.entries[entryKey{idx, term}]
+		switch {
+		case !seen:
+			if prevKnown || idx == 1 {
+				s.entries[entryKey{idx, term}] = fact
+			}
+		case old.dataHash != fact.dataHash:
+			w.violate(SafetyViolation{Rule: RuleLogMatching, Members: []uint64{n.id}, Index: idx, Term: term,
+				Detail: fmt.Sprintf("%s holds a different entry at index %d, term %d than another member did", MemberName(n.id), idx, term)})
+			return
+		case prevKnown && old.prevTerm != fact.prevTerm:
+			w.violate(SafetyViolation{Rule: RuleLogMatching, Members: []uint64{n.id}, Index: idx, Term: term,
+				Detail: fmt.Sprintf("%s's entry %d of term %d follows an entry of term %d, another member's follows term %d", MemberName(n.id), idx, term, fact.prevTerm, old.prevTerm)})
+			return
+		}
+	}
+}
+
+// checkApplied verifies that every member applies the same entry at index.
+func (w *World) checkApplied(n *node, index, term uint64) {
+	s := &w.safety
+	if index == 0 {
+		return
+	}
+	for uint64(len(s.committed)) <= index {
+		s.committed = append(s.committed, 0)
+	}
+	switch prev := s.committed[index]; {
+	case prev == 0:
+		s.committed[index] = term
+	case prev != term:
+		w.violate(SafetyViolation{Rule: RuleStateMachineSafety, Members: []uint64{n.id}, Index: index, Term: term,
+			Detail: fmt.Sprintf("%s applied an entry of term %d at index %d, another member applied one of term %d", MemberName(n.id), term, index, prev)})
+	}
+}
+
+// entryHash fingerprints an entry's content.
+func entryHash(e raft.Entry) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte{byte(e.Type)})
+	h.Write(e.Data)
+	return h.Sum64()
+}
+
+// CheckSafety returns the first violation found so far, or checks the
+// members' current logs against each other from scratch: Log Matching for
+// every pair of running members and Leader Completeness for the current
+// leader. It changes nothing.
+func (w *World) CheckSafety() error {
+	if w.violation != nil {
+		return w.violation
+	}
+	var logs [MaxMembers + 1][]raft.Entry
+	for _, n := range w.nodes[1:] {
+		if n.m != nil && n.alive() {
+			logs[n.id] = n.m.LogEntries()
+		}
+	}
+	for a := 1; a <= MaxMembers; a++ {
+		for b := a + 1; b <= MaxMembers; b++ {
+			if v := logsMatch(uint64(a), logs[a], uint64(b), logs[b]); v != nil {
+				v.At = w.now
+				return v
+			}
+		}
+	}
+	if lead, err := w.Leader(); err == nil {
+		for idx, term := range w.safety.committed {
+			log := logs[lead]
+			if term == 0 || len(log) == 0 || uint64(idx) < log[0].Index {
+				continue
+			}
+			k := uint64(idx) - log[0].Index
+			if k >= uint64(len(log)) || log[k].Term != term {
+				return &SafetyViolation{Rule: RuleLeaderCompleteness, At: w.now, Members: []uint64{lead}, Index: uint64(idx), Term: term,
+					Detail: fmt.Sprintf("leader %s lacks the committed entry %d of term %d", MemberName(lead), idx, term)}
+			}
+		}
+	}
+	return nil
+}
+
+// logsMatch checks Log Matching between two logs: wherever both hold an
+// entry of the same term at the same index, the entries and every entry
+// before them (as far as both logs reach back) are identical.
+func logsMatch(a uint64, la []raft.Entry, b uint64, lb []raft.Entry) *SafetyViolation {
+	if len(la) == 0 || len(lb) == 0 {
+		return nil
+	}
+	lo := max(la[0].Index, lb[0].Index)
+	hi := min(la[len(la)-1].Index, lb[len(lb)-1].Index)
+	// Walk down from the highest common index: once an index with equal
+	// terms is found, everything below must be identical.
+	matched := false
+	for idx := hi; idx >= lo && idx > 0; idx-- {
+		ea, eb := la[idx-la[0].Index], lb[idx-lb[0].Index]
+		if ea.Term == eb.Term {
+			matched = true
+		}
+		if matched && (ea.Term != eb.Term || entryHash(ea) != entryHash(eb)) {
+			return &SafetyViolation{Rule: RuleLogMatching, Members: []uint64{a, b}, Index: idx, Term: ea.Term,
+				Detail: fmt.Sprintf("%s and %s agree on a later entry but differ at index %d (terms %d and %d)", MemberName(a), MemberName(b), idx, ea.Term, eb.Term)}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,98 @@
+package netsim
+
+import (
+	"reflect"
+	"slices"
+)
+
+// timeline holds the world's append-only logs: the trace, the client
+// history, the watch deliveries, the commands and the checkpoints. It is
+// shared between the live world and its checkpoints instead of being copied
+// into each: a world owns the first n elements of each log (its nRecords,
+// nHistory, nWatch and nCommands), and rewinding just lowers those counts.
+// Replaying from a checkpoint regenerates exactly the elements it overwrites,
+// so a prefix that some checkpoint owns never changes.
+//
+// Commands beyond the live world's nCommands are the future of a rewound
+// world: running forward applies them again at the same step, until a new
+// command forks the timeline and drops that future.
+type timeline struct {
+	records     []Record
+	history     []historyEvent
+	watch       []WatchDelivery
+	commands    []command
+	checkpoints []checkpoint
+}
+
+// timelineType is passed to deepCopy so checkpoints share the timeline.
+var timelineType = reflect.TypeFor[timeline]()
+
+// checkpoint is a frozen copy of the world after its steps-th event.
+type checkpoint struct {
+	at    Time
+	steps uint64
+	world *World
+}
+
+// checkpointIfDue freezes the world when the clock has passed the next
+// checkpoint time and no checkpoint for this step exists yet (a replay passes
+// the same points again).
+func (w *World) checkpointIfDue() {
+	every := w.cfg.CheckpointEvery
+	if every == 0 || w.now < w.nextCheckpoint {
+		return
+	}
+	w.nextCheckpoint = Time((int64(w.now)/int64(every) + 1) * int64(every))
+	cps := w.tl.checkpoints
+	i, found := slices.BinarySearchFunc(cps, w.steps, func(c checkpoint, steps uint64) int {
+		switch {
+		case c.steps < steps:
+			return -1
+		case c.steps > steps:
+			return 1
+		}
+		return 0
+	})
+	if found {
+		return
+	}
+	cp := checkpoint{at: w.now, steps: w.steps, world: deepCopy(w, timelineType)}
+	w.tl.checkpoints = slices.Insert(cps, i, cp)
+}
+
+// Seek moves the world to virtual time t: forward by running (and applying
+// the commands recorded for that stretch, if the world was rewound), or
+// backward by restoring the latest checkpoint at or before t and running
+// from there. Acting after seeking back forks the timeline: the recorded
+// future is dropped.
+func (w *World) Seek(t Time) error {
+	if t < 0 {
+		return ErrBadDuration
+	}
+	if t >= w.now {
+		return w.runTo(t)
+	}
+	var from *checkpoint
+	for i := len(w.tl.checkpoints) - 1; i >= 0; i-- {
+		if w.tl.checkpoints[i].at <= t {
+			from = &w.tl.checkpoints[i]
+			break
+		}
+	}
+	if from == nil {
+		return ErrNoCheckpoint
+	}
+	*w = *deepCopy(from.world, timelineType)
+	return w.runTo(t)
+}
+
+// fork makes the present the end of the timeline before a new command is
+// recorded: commands and checkpoints of a rewound future are dropped.
+func (w *World) fork() {
+	w.tl.commands = w.tl.commands[:w.nCommands]
+	cps := w.tl.checkpoints
+	for len(cps) > 0 && cps[len(cps)-1].steps > w.steps {
+		cps = cps[:len(cps)-1]
+	}
+	w.tl.checkpoints = cps
+}

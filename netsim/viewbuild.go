@@ -1,0 +1,352 @@
+package netsim
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/raft-playground/playground/core/raft"
+	"github.com/raft-playground/playground/kvstate"
+	"github.com/raft-playground/playground/kvstate/concurrency"
+)
+
+var roleLabels = map[raft.StateType]string{
+	raft.StateFollower:     "follower",
+	raft.StateCandidate:    "candidate",
+	raft.StateLeader:       "leader",
+	raft.StatePreCandidate: "pre-candidate",
+}
+
+// View returns what the UI draws now. kvMember chooses the member whose
+// key-value store is shown in detail (0: none).
+func (w *World) View(kvMember uint64) View {
+	v := View{NowUs: w.now, Term: w.Term(), TickUs: w.cfg.Tick, Events: w.nRecords}
+	v.Leader, _ = w.Leader()
+	for _, n := range w.nodes[1:] {
+		if n.state != stateAbsent {
+			v.Members = append(v.Members, w.memberView(n))
+		}
+	}
+	for _, f := range w.net.sortedFlights() {
+		s := summarize(f.Msg)
+		v.Messages = append(v.Messages, MessageView{
+			ID: f.ID, From: f.Msg.From, To: f.Msg.To, Type: s.Type, SentUs: f.Sent, DeliverUs: f.Deliver,
+			Dropped: f.Dropped, DropReason: f.DropReason, Duplicate: f.Duplicate,
+			Term: s.Term, Index: s.Index, LogTerm: s.LogTerm, Commit: s.Commit, Entries: s.Entries,
+			Reject: s.Reject, Hint: s.Hint, SnapshotIndex: s.SnapshotIndex,
+		})
+	}
+	clients := slices.Clone(w.clients)
+	slices.SortFunc(clients, func(a, b *client) int { return compareClientNames(a.name, b.name) })
+	for _, c := range clients {
+		v.Clients = append(v.Clients, w.clientView(c))
+	}
+	if kvMember != 0 {
+		if n, err := w.member(kvMember); err == nil && n.m != nil {
+			kv := w.kvView(n)
+			v.KV = &kv
+		}
+	}
+	if v.Members == nil {
+		v.Members = []MemberView{}
+	}
+	if v.Messages == nil {
+		v.Messages = []MessageView{}
+	}
+	if v.Clients == nil {
+		v.Clients = []ClientView{}
+	}
+	return v
+}
+
+// Member returns the view of one member.
+func (w *World) Member(id uint64) (MemberView, error) {
+	n, err := w.member(id)
+	if err != nil {
+		return MemberView{}, err
+	}
+	return w.memberView(n), nil
+}
+
+// compareClientNames orders c2 before c10.
+func compareClientNames(a, b string) int {
+	if len(a) != len(b) {
+		return len(a) - len(b)
+	}
+	return strings.Compare(a, b)
+}
+
+func (w *World) memberView(n *node) MemberView {
+	v := MemberView{ID: n.id, Name: MemberName(n.id), State: n.state, Group: w.net.group[n.id],
+		VotesGranted: []uint64{}, VotesRejected: []uint64{}, Log: []EntryView{}, Voters: []uint64{}, Learners: []uint64{}}
+	if n.m == nil {
+		return v
+	}
+	st := n.m.Status()
+	v.Role = roleLabels[st.RaftState]
+	v.Term, v.Vote, v.Lead, v.Commit = st.Term, st.Vote, st.Lead, st.Commit
+	v.Applied = n.m.AppliedIndex()
+	v.ElectionElapsed, v.ElectionTimeout = st.ElectionElapsed, st.RandomizedElectionTimeout
+	if st.VotesGranted != nil {
+		v.VotesGranted = st.VotesGranted
+	}
+	if st.VotesRejected != nil {
+		v.VotesRejected = st.VotesRejected
+	}
+	v.LeadTransferee = st.LeadTransferee
+	if st.Config.Voters != nil {
+		v.Voters = st.Config.Voters
+	}
+	if st.Config.Learners != nil {
+		v.Learners = st.Config.Learners
+	}
+	v.VotersOutgoing = st.Config.VotersOutgoing
+	v.Learner = contains(st.Config.Learners, n.id)
+	for _, p := range st.Progress {
+		v.Progress = append(v.Progress, ProgressView{ID: p.ID, Match: p.Match, Next: p.Next, State: p.State,
+			RecentActive: p.RecentActive, Learner: p.IsLearner, Inflight: p.Inflight, PendingSnapshot: p.PendingSnapshot})
+	}
+	synced := w.syncedIndexes(n)
+	for _, e := range n.m.LogEntries() {
+		typ, desc := describeEntry(e)
+		s, known := synced[e.Index]
+		v.Log = append(v.Log, EntryView{Index: e.Index, Term: e.Term, Type: typ, Desc: desc, Synced: !known || s})
+		if !known || s {
+			v.SyncedIndex = e.Index
+		}
+	}
+	v.FirstIndex, v.LastIndex = st.FirstIndex, st.LastIndex
+	if v.FirstIndex > 0 {
+		v.CompactedIndex = v.FirstIndex - 1
+	}
+	store := n.m.Store()
+	v.KV = KVSummary{Revision: store.Rev(), CompactRevision: store.CompactRev()}
+	store.Each(func(kvstate.KeyValue) bool { v.KV.Keys++; return true })
+	return v
+}
+
+// syncedIndexes tells, for each log index the WAL still holds, whether its
+// newest record is synced. Indexes absent from the map predate the WAL's
+// retained records (they are covered by a synced snapshot).
+func (w *World) syncedIndexes(n *node) map[uint64]bool {
+	out := map[uint64]bool{}
+	for _, r := range n.disk.WAL.Records() {
+		if r.Index != 0 && r.Type.String() == "entry" {
+			out[r.Index] = r.Synced
+		}
+	}
+	return out
+}
+
+// describeEntry labels an entry and describes its command briefly.
+func describeEntry(e raft.Entry) (string, string) {
+	if e.Type == raft.EntryConfChange {
+		cc, err := raft.UnmarshalConfChange(e.Data)
+		if err != nil {
+			return "conf-change", "undecodable"
+		}
+		if len(cc.Changes) == 0 {
+			return "conf-change", "leave joint"
+		}
+		parts := make([]string, len(cc.Changes))
+		for i, ch := range cc.Changes {
+			parts[i] = ch.Type.String() + " " + MemberName(ch.NodeID)
+		}
+		return "conf-change", strings.Join(parts, ", ")
+	}
+	if len(e.Data) == 0 {
+		return "no-op", ""
+	}
+	req, err := kvstate.Decode(e.Data)
+	if err != nil {
+		return "normal", "undecodable"
+	}
+	return "normal", describeRequest(req)
+}
+
+// describeRequest writes a store command briefly ("put foo=bar").
+func describeRequest(r *kvstate.Request) string {
+	switch {
+	case r.Put != nil:
+		s := "put " + r.Put.Key + "=" + r.Put.Value
+		if r.Put.Lease != 0 {
+			s += fmt.Sprintf(" lease=%x", int64(r.Put.Lease))
+		}
+		return s
+	case r.DeleteRange != nil:
+		if r.DeleteRange.RangeEnd != "" {
+			return "delete " + r.DeleteRange.Key + "…"
+		}
+		return "delete " + r.DeleteRange.Key
+	case r.Txn != nil:
+		return fmt.Sprintf("txn (%d compares)", len(r.Txn.Compare))
+	case r.Compaction != nil:
+		return fmt.Sprintf("compact %d", r.Compaction.Revision)
+	case r.LeaseGrant != nil:
+		return fmt.Sprintf("lease grant ttl=%ds", r.LeaseGrant.TTL)
+	case r.LeaseRevoke != nil:
+		return fmt.Sprintf("lease revoke %x", int64(r.LeaseRevoke.ID))
+	case r.LeaseCheckpoint != nil:
+		return fmt.Sprintf("lease checkpoint (%d)", len(r.LeaseCheckpoint.Checkpoints))
+	case r.Range != nil:
+		return "range " + r.Range.Key
+	}
+	return "?"
+}
+
+func (w *World) clientView(c *client) ClientView {
+	v := ClientView{Name: c.name, Crashed: c.crashed, Target: c.target, Pending: []OpView{}, Leases: []LeaseView{}, Locks: []LockView{}, Watches: []WatchView{}}
+	for _, p := range c.ops {
+		v.Pending = append(v.Pending, opView(&p.op))
+	}
+	if c.lastReply >= 0 {
+		op := w.opByID(c.lastReply)
+		ov := opView(&op)
+		v.LastReply = &ov
+	}
+	for _, l := range c.leases {
+		if l.revoked || l.name == "" {
+			continue
+		}
+		v.Leases = append(v.Leases, LeaseView{Name: l.name, ID: int64(l.id), TTLUs: l.ttl, KeepAlive: l.keepAlive})
+	}
+	for _, l := range c.locks {
+		if l.closed || l.mutex == nil {
+			continue
+		}
+		lv := LockView{Name: l.name, Held: l.phase == lockHeld, Key: l.mutex.Key()}
+		if kv, ok := l.mutex.WaitingOn(); ok {
+			lv.WaitingOn = kv.Key
+		}
+		v.Locks = append(v.Locks, lv)
+	}
+	for _, wt := range c.watches {
+		if wt.closed || wt.lock >= 0 {
+			continue
+		}
+		v.Watches = append(v.Watches, WatchView{Key: wt.req.Key, Prefix: wt.req.RangeEnd != "", Member: wt.member, NextRev: wt.nextRev, Events: wt.events})
+	}
+	return v
+}
+
+func opView(op *Op) OpView {
+	v := OpView{ID: op.ID, Kind: op.Kind, Desc: op.Desc, CallUs: op.Call, ReturnUs: op.Return, Status: op.Status, Err: op.ErrText}
+	if op.Status == StatusOK {
+		v.Result = describeResult(op)
+	}
+	return v
+}
+
+func (w *World) kvView(n *node) KVView {
+	store := n.m.Store()
+	v := KVView{Member: n.id, Revision: store.Rev(), CompactRevision: store.CompactRev(),
+		Keys: []KeyView{}, Leases: []LeaseDetail{}, Locks: []LockQueue{}, Watches: []WatchDetail{}}
+	store.Each(func(kv kvstate.KeyValue) bool {
+		v.Keys = append(v.Keys, KeyView{Key: kv.Key, Value: kv.Value, CreateRevision: kv.CreateRevision,
+			ModRevision: kv.ModRevision, Version: kv.Version, Lease: int64(kv.Lease)})
+		return true
+	})
+	for _, l := range store.Leases(time.Duration(w.now) * time.Microsecond) {
+		d := LeaseDetail{ID: int64(l.ID), TTLUs: Duration(l.GrantedTTL) * Second, RemainingUs: -1, Keys: l.Keys}
+		if l.Counting {
+			d.RemainingUs = Duration(l.Remaining / time.Microsecond)
+		}
+		if d.Keys == nil {
+			d.Keys = []string{}
+		}
+		v.Leases = append(v.Leases, d)
+	}
+	v.Locks = w.lockQueues(v.Keys)
+	for _, c := range w.clients {
+		for _, wt := range c.watches {
+			if !wt.closed && wt.member == n.id && wt.reqID != 0 {
+				v.Watches = append(v.Watches, WatchDetail{Client: c.name, Key: wt.req.Key, Prefix: wt.req.RangeEnd != "", NextRev: wt.nextRev})
+			}
+		}
+	}
+	slices.SortStableFunc(v.Watches, func(a, b WatchDetail) int { return compareClientNames(a.Client, b.Client) })
+	return v
+}
+
+// lockQueues lists, for every lock name a client used, who holds it and who
+// waits, in create-revision order, naming clients by their session leases.
+func (w *World) lockQueues(keys []KeyView) []LockQueue {
+	owner := map[kvstate.LeaseID]string{}
+	var names []string
+	for _, c := range w.clients {
+		for _, l := range c.locks {
+			if !slices.Contains(names, l.name) {
+				names = append(names, l.name)
+			}
+			if l.session != nil {
+				owner[l.session.Lease()] = c.name
+			}
+		}
+	}
+	slices.Sort(names)
+	var out []LockQueue
+	for _, name := range names {
+		var held []KeyView
+		for _, k := range keys {
+			if _, ok := concurrency.LeaseOf(name, k.Key); ok {
+				held = append(held, k)
+			}
+		}
+		slices.SortFunc(held, func(a, b KeyView) int { return int(a.CreateRevision - b.CreateRevision) })
+		q := LockQueue{Name: name, Waiters: []string{}}
+		for i, k := range held {
+			id, _ := concurrency.LeaseOf(name, k.Key)
+			who := owner[id]
+			if who == "" {
+				who = k.Key
+			}
+			if i == 0 {
+				q.Holder = who
+			} else {
+				q.Waiters = append(q.Waiters, who)
+			}
+		}
+		out = append(out, q)
+	}
+	if out == nil {
+		return []LockQueue{}
+	}
+	return out
+}
+
+// LockHolder returns the client holding the lock name according to the
+// leader's store ("" when nobody holds it).
+func (w *World) LockHolder(name string) (string, error) {
+	lead, err := w.leaderNode()
+	if err != nil {
+		return "", err
+	}
+	kv := w.kvView(lead)
+	for _, q := range kv.Locks {
+		if q.Name == name {
+			return q.Holder, nil
+		}
+	}
+	return "", nil
+}
+
+// LocalGet reads a key from one member's store directly, without a client
+// or Raft: what `expect value` compares.
+func (w *World) LocalGet(id uint64, key string) (kvstate.KeyValue, bool, error) {
+	n, err := w.member(id)
+	if err != nil {
+		return kvstate.KeyValue{}, false, err
+	}
+	if n.m == nil {
+		return kvstate.KeyValue{}, false, fmt.Errorf("%s is %s", MemberName(id), n.state)
+	}
+	resp, err := n.m.Store().Range(&kvstate.RangeRequest{Key: key})
+	if err != nil {
+		return kvstate.KeyValue{}, false, err
+	}
+	if len(resp.KVs) == 0 {
+		return kvstate.KeyValue{}, false, nil
+	}
+	return resp.KVs[0], true, nil
+}
