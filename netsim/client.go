@@ -281,4 +281,3 @@ func (w *World) clientOp(name string, spec opSpec) (int, error) {
 	}
 	return op.ID, nil
 }
-

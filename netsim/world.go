@@ -34,7 +34,7 @@ type World struct {
 	// attempts are the client requests that may still get an answer, by
 	// request ID. Only looked up, never iterated unsorted.
 	attempts map[uint64]*attempt
-	safety    safety
+	safety   safety
 	// violation is the first safety violation found; once set the world
 	// refuses to run further, because everything after it is meaningless.
 	violation *SafetyViolation
