@@ -53,3 +53,17 @@ func (s *Store) Watchers() []WatcherView {
 	}
 	return out
 }
+
+// Changes calls fn for every kept change with main revision ≥ from, in
+// revision order, as the event a watch on every key would have reported,
+// until fn returns false. The UI shows it as the store's revision log; after
+// a compaction only the versions that reads can still see remain.
+func (s *Store) Changes(from int64, fn func(Event) bool) {
+	s.history.ascendFrom(from, func(v version) bool {
+		ev := Event{Type: EventPut, KV: v.kv}
+		if v.tombstone {
+			ev.Type = EventDelete
+		}
+		return fn(ev)
+	})
+}
