@@ -43,15 +43,12 @@ type testNode struct {
 // nodeOption adjusts a node's Config before the node is built.
 type nodeOption func(*raft.Config)
 
-func withPreVote(c *raft.Config)            { c.PreVote = true }
 func withCheckQuorum(c *raft.Config)        { c.CheckQuorum = true }
 func withOneByOneBackOff(c *raft.Config)    { c.DisableConflictHint = true }
 func withOneEntryPerMessage(c *raft.Config) { c.MaxSizePerMsg = 0 }
-func withLearners(ids ...uint64) nodeOption { return func(c *raft.Config) { c.Learners = ids } }
 func withRandSeed(seed uint64) nodeOption {
 	return func(c *raft.Config) { c.Rand = rand.New(rand.NewPCG(seed, c.ID)) }
 }
-func withElectionTicks(ticks int) nodeOption { return func(c *raft.Config) { c.ElectionTick = ticks } }
 
 // withBootstrap makes a node on empty storage found a cluster of voters: it
 // writes the configuration into its log, as etcd's Bootstrap does.
@@ -529,7 +526,7 @@ func TestElectionTimeoutNonconflict(t *testing.T) {
 			for i, id := range ids {
 				nodes[i] = newTestNode(t, id, configuredStorage(t, ids...), withRandSeed(7))
 			}
-			const rounds = 1000
+			const rounds = 300
 			conflicts := 0
 			for range rounds {
 				for _, n := range nodes {
