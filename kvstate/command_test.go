@@ -170,3 +170,30 @@ func FuzzDecode(f *testing.F) {
 		require.Equal(t, data, again)
 	})
 }
+
+// FuzzApply applies arbitrary entries to a store with history, leases and a
+// compaction: nothing may panic, a refused request must leave the state as it
+// was, and whatever the store reaches must survive a snapshot round trip.
+func FuzzApply(f *testing.F) {
+	for _, req := range everyRequest() {
+		data, err := req.Encode()
+		require.NoError(f, err)
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r := busyReplica(t)
+		before := r.s.Hash()
+		resp, err := r.s.Apply(r.index+1, 0, data)
+		if err != nil {
+			require.ErrorIs(t, err, ErrDecode)
+			require.Equal(t, before, r.s.Hash())
+			return
+		}
+		if resp.Err != nil {
+			require.Equal(t, before, r.s.Hash(), "refused with %v", resp.Err)
+		}
+		restored := New(Options{})
+		require.NoError(t, restored.Restore(r.s.Snapshot()))
+		require.Equal(t, r.s.Hash(), restored.Hash())
+	})
+}
