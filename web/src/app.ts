@@ -196,6 +196,7 @@ export class App {
       return;
     }
     this.session.setNotice(null);
+    this.playback.warmup = true;
     this.playback.setPlaying(true);
   }
 

@@ -3,6 +3,7 @@
 // so the one fact everybody looks for is always in the same place.
 import { leaderName, type View } from "../model/view";
 import { el, setAttr, setText } from "../render/dom";
+import { icon } from "../render/icons";
 import { speeds, type Playback } from "../timeline/playback";
 import type { Scrubber } from "../timeline/scrubber";
 
@@ -33,9 +34,9 @@ export class Controls {
     callbacks: ControlCallbacks,
     compact: boolean,
   ) {
-    this.play = el("button", { type: "button", class: "primary play", "data-testid": "play-pause", "aria-pressed": "false", title: "Play or pause (space)" }, "▶ Play");
+    this.play = el("button", { type: "button", class: "primary play", "data-testid": "play-pause", "aria-pressed": "false", title: "Play or pause (space)" });
     this.play.addEventListener("click", () => this.playback.toggle());
-    const step = el("button", { type: "button", "data-testid": "step", title: "Deliver the next event only (→)" }, "Step ⏭");
+    const step = el("button", { type: "button", "data-testid": "step", title: "Deliver the next event only (→)" }, icon("step"), " Step");
     step.addEventListener("click", () => {
       this.playback.setPlaying(false);
       callbacks.step();
@@ -90,7 +91,10 @@ export class Controls {
   private sync(): void {
     const playing = this.playback.playing;
     setAttr(this.play, "aria-pressed", playing ? "true" : "false");
-    setText(this.play, playing ? "⏸ Pause" : "▶ Play");
+    if (this.play.dataset.playing !== String(playing)) {
+      this.play.dataset.playing = String(playing);
+      this.play.replaceChildren(icon(playing ? "pause" : "play"), playing ? " Pause" : " Play");
+    }
     this.speed.value = String(this.playback.speedIndex);
     this.quiet.checked = this.playback.quietSkip;
   }

@@ -113,11 +113,16 @@ export class Session {
         return;
       }
       // Each chunk is shorter than the smallest latency, so a message sent inside a chunk is
-      // still in flight when the chunk ends and the next frame slows down to show it.
-      for (let i = 0; i < 8 && left > 0; i++) {
+      // still in flight when the chunk ends and the next frame slows down to show it. The
+      // view is read only after a chunk in which something happened (the event count moved),
+      // because nothing can have been sent otherwise.
+      let events = this.view?.events ?? -1;
+      for (let i = 0; i < 12 && left > 0; i++) {
         const chunk = Math.min(left, Math.max(1, Math.round(chunkUs)));
-        await this.engine.run(`${chunk}us`);
+        const status = await this.engine.run(`${chunk}us`);
         left -= chunk;
+        if (status.events === events) continue;
+        events = status.events;
         const view = await this.engine.view(this.kvMember || undefined);
         this.view = view;
         if ((view.messages?.length ?? 0) > 0) break;

@@ -5,7 +5,13 @@ import { eventMember, type EventView } from "../model/view";
 import { clear, el, setText } from "./dom";
 
 /** shownMax bounds the DOM list; older matching events scroll out. */
-const shownMax = 400;
+const shownMax = 300;
+
+/**
+ * noisyKinds are the bookkeeping events (every message sent and delivered, every WAL write,
+ * sync and apply). They are hidden unless the learner asks for everything or picks the kind.
+ */
+const noisyKinds = new Set(["send", "deliver", "member.persisted", "member.synced", "member.applied"]);
 
 /** FeedCallbacks lets a click on an event highlight what it is about. */
 export interface FeedCallbacks {
@@ -19,6 +25,7 @@ export class Feed {
   private readonly kind: HTMLSelectElement;
   private readonly list: HTMLOListElement;
   private readonly count: HTMLSpanElement;
+  private readonly everything: HTMLInputElement;
   private readonly kinds = new Set<string>();
   private lastSeq = -1;
   private shown = 0;
@@ -34,15 +41,23 @@ export class Feed {
     this.kind = el("select", { "data-testid": "feed-kind", "aria-label": "Show only events of one kind" }, el("option", { value: "" }, "all kinds"));
     this.list = el("ol", { class: "feed-list", "data-testid": "feed", "aria-live": "off" });
     this.count = el("span", { class: "muted" });
+    this.everything = el("input", { type: "checkbox", id: "feed-everything", "data-testid": "feed-everything" });
     this.root = el(
       "section",
       { class: "panel feed", "aria-labelledby": "feed-title" },
       el("div", { class: "panel-head" }, el("h2", { id: "feed-title" }, "What happened"), this.count),
-      el("div", { class: "feed-tools" }, this.filter, this.kind),
+      el(
+        "div",
+        { class: "feed-tools" },
+        this.filter,
+        this.kind,
+        el("label", { class: "inline-field check", for: "feed-everything", title: "Also show every message sent and delivered and every WAL write, sync and apply" }, this.everything, el("span", {}, "all")),
+      ),
       this.list,
     );
     this.filter.addEventListener("input", () => this.rebuildNext());
     this.kind.addEventListener("change", () => this.rebuildNext());
+    this.everything.addEventListener("change", () => this.rebuildNext());
   }
 
   private pendingRebuild = true;
@@ -65,27 +80,29 @@ export class Feed {
       this.shown = 0;
       this.lastSeq = -1;
     }
-    const stick = this.list.scrollTop + this.list.clientHeight >= this.list.scrollHeight - 30;
     const text = this.filter.value.trim().toLowerCase();
     const kind = this.kind.value;
     const fresh = events.filter((e) => e.seq > this.lastSeq);
-    const fragment = document.createDocumentFragment();
-    let added = 0;
-    for (const e of fresh.slice(-shownMax)) {
+    // The list is laid out in reverse (CSS column-reverse) with the newest item first in the
+    // DOM, so the browser keeps the view pinned to the newest event without reading any
+    // layout, and a learner who scrolled up stays where they are.
+    const items: HTMLLIElement[] = [];
+    for (const e of fresh) {
       if (!this.kinds.has(e.kind)) this.addKind(e.kind);
+      if (kind === "" && !this.everything.checked && noisyKinds.has(e.kind)) continue;
       if (kind !== "" && e.kind !== kind) continue;
       if (text !== "" && !`${e.text} ${e.kind} ${eventMember(e)} ${e.client ?? ""}`.toLowerCase().includes(text)) continue;
-      fragment.append(this.item(e));
-      added++;
+      items.push(this.item(e));
     }
-    if (added > 0) {
-      this.list.append(fragment);
-      this.shown += added;
-      while (this.shown > shownMax && this.list.firstChild) {
-        this.list.removeChild(this.list.firstChild);
+    const added = items.slice(-shownMax);
+    if (added.length > 0) {
+      added.reverse();
+      this.list.prepend(...added);
+      this.shown += added.length;
+      while (this.shown > shownMax && this.list.lastChild) {
+        this.list.removeChild(this.list.lastChild);
         this.shown--;
       }
-      if (stick) this.list.scrollTop = this.list.scrollHeight;
     }
     if (last > this.lastSeq) this.lastSeq = last;
     setText(this.count, `${events.length} events`);

@@ -83,8 +83,8 @@ export class Messages {
       const uy = dy / len;
       // Opposite directions travel on either side of the link so they never hide each other.
       const side = msg.from < msg.to ? 1 : -1;
-      const ox = -uy * 11 * side;
-      const oy = ux * 11 * side;
+      const ox = -uy * 15 * side;
+      const oy = ux * 15 * side;
       const span = Math.max(1, msg.deliverUs - msg.sentUs);
       let t = Math.min(1, Math.max(0, (this.timeUs - msg.sentUs) / span));
       let opacity = 1;
@@ -103,9 +103,9 @@ export class Messages {
 
   private create(): MessageNode {
     const g = svg("g", { class: "msg", "data-testid": "message" });
-    const pill = svg("rect", { class: "pill", rx: 11, ry: 11, height: 22, y: -11 });
-    const label = svg("text", { class: "msg-label", "text-anchor": "middle", y: 5 });
-    const cross = svg("path", { class: "msg-cross", d: "M-9 -9L9 9M9 -9L-9 9" });
+    const pill = svg("rect", { class: "pill", rx: 14, ry: 14, height: 28, y: -14 });
+    const label = svg("text", { class: "msg-label", "text-anchor": "middle", y: 6 });
+    const cross = svg("path", { class: "msg-cross", d: "M-11 -11L11 11M11 -11L-11 11" });
     g.append(pill, label, cross);
     const node: MessageNode = { g, pill, label, cross, msg: blankMessage, width: 0 };
     g.addEventListener("click", (ev) => {
@@ -120,7 +120,7 @@ export class Messages {
     const text = messageLabel(msg.type, msg.reject);
     node.msg = msg;
     setText(node.label, text);
-    const width = Math.max(28, text.length * 7.6 + 16);
+    const width = Math.max(34, text.length * 9.6 + 20);
     if (width !== node.width) {
       node.width = width;
       setAttr(node.pill, "width", width.toFixed(0));

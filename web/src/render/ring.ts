@@ -70,7 +70,7 @@ export class Ring {
 
   constructor(private readonly callbacks: RingCallbacks) {
     this.root = svg("svg", {
-      viewBox: "-520 -500 1040 1000",
+      viewBox: "-530 -520 1060 1040",
       class: "ring",
       "data-testid": "cluster-svg",
       role: "group",
@@ -106,7 +106,7 @@ export class Ring {
       if (id === except) continue;
       const dx = p.x - node.at.x;
       const dy = p.y - node.at.y;
-      if (dx * dx + dy * dy <= (this.radius + 18) ** 2) return id;
+      if (dx * dx + dy * dy <= (this.radius + 10) ** 2) return id;
     }
     return null;
   }
@@ -151,7 +151,8 @@ export class Ring {
     const groupOf = new Map<string, number>();
     groups.forEach((g, i) => g.forEach((id) => groupOf.set(id, i)));
 
-    this.radius = Math.min(66, Math.max(44, ringRadius * Math.sin(Math.PI / Math.max(3, ids.length)) * 0.62));
+    // Members are as large as the ring allows: the chord between neighbours bounds the radius.
+    this.radius = Math.round(Math.min(96, Math.max(52, 2 * ringRadius * Math.sin(Math.PI / Math.max(3, ids.length)) * 0.34)));
     const targets = layout(ids, groups);
 
     for (const id of [...this.members.keys()]) {
@@ -270,12 +271,17 @@ export class Ring {
       setAttr(node.body, "r", r);
       setAttr(node.halo, "r", r + 15);
       setAttr(node.timer, "r", r + 7);
-      setAttr(node.name, "y", -r * 0.12);
-      setAttr(node.role, "y", r * 0.3);
-      setAttr(node.term, "y", r * 0.62);
-      setAttr(node.extra, "y", r + 40);
-      setAttr(node.group, "x", (r * 0.95).toFixed(1));
-      setAttr(node.group, "y", (r * 1.05).toFixed(1));
+      // Type scales with the member so nine members stay as legible as three.
+      const scale = r / 90;
+      setAttr(node.name, "y", (-r * 0.08).toFixed(1));
+      setAttr(node.name, "font-size", (40 * scale).toFixed(1));
+      setAttr(node.role, "y", (r * 0.3).toFixed(1));
+      setAttr(node.role, "font-size", (16 * scale).toFixed(1));
+      setAttr(node.term, "y", (r * 0.6).toFixed(1));
+      setAttr(node.term, "font-size", (18 * scale).toFixed(1));
+      setAttr(node.extra, "y", (r + 42).toFixed(1));
+      setAttr(node.group, "x", (r * 0.98).toFixed(1));
+      setAttr(node.group, "y", (r * 1.08).toFixed(1));
       const c = r * 0.55;
       setAttr(node.cross, "d", `M${-c} ${-c}L${c} ${c}M${c} ${-c}L${-c} ${c}`);
     }
@@ -308,7 +314,7 @@ export class Ring {
     const rejected = new Set((m.votesRejected ?? []).map(memberName));
     if (campaigning) {
       while (node.voteDots.length < voters.length) {
-        const dot = svg("circle", { r: 7, class: "vote-dot" });
+        const dot = svg("circle", { r: 9, class: "vote-dot" });
         node.votes.append(dot);
         node.voteDots.push(dot);
       }

@@ -25,7 +25,13 @@ export const speeds: Speed[] = [
 export const defaultSpeedIndex = 3;
 
 /** quietRatio is how fast virtual time runs while no message is in flight (with quiet skip on). */
-const quietRatio = 0.5;
+const quietRatio = 1;
+
+/**
+ * warmupRatio is the least speed while a fresh cluster elects its first leader, so a learner
+ * sees a leader within about a second of opening the page; the chosen speed applies after.
+ */
+const warmupRatio = 1 / 10;
 
 /**
  * quietChunkUs is the step of quiet-time running: shorter than the smallest default link latency
@@ -41,6 +47,8 @@ export class Playback {
   playing = false;
   speedIndex = defaultSpeedIndex;
   quietSkip = true;
+  /** warmup is true from a fresh start until the first leader appears (or the learner steps in). */
+  warmup = false;
   private last = 0;
   private listeners: Array<() => void> = [];
 
@@ -57,6 +65,7 @@ export class Playback {
   }
 
   setPlaying(playing: boolean): void {
+    if (!playing) this.warmup = false;
     if (this.playing === playing) return;
     this.playing = playing;
     this.last = 0;
@@ -68,6 +77,7 @@ export class Playback {
   }
 
   setSpeed(index: number): void {
+    this.warmup = false;
     this.speedIndex = Math.max(0, Math.min(speeds.length - 1, index));
     this.emit();
   }
@@ -92,7 +102,8 @@ export class Playback {
     const view = this.session.view;
     if (!view) return;
     const inFlight = (view.messages?.length ?? 0) > 0;
-    const ratio = this.speed.ratio;
+    if (this.warmup && view.leader > 0) this.warmup = false;
+    const ratio = this.warmup ? Math.max(warmupRatio, this.speed.ratio) : this.speed.ratio;
     if (this.quietSkip && !inFlight && ratio < quietRatio) {
       void this.session.advance(dtMs * 1000 * quietRatio, true, quietChunkUs);
     } else {
