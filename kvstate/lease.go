@@ -178,10 +178,11 @@ func (s *Store) Renew(id LeaseID, now time.Duration) (int64, error) {
 	if le.expiry <= now {
 		return 0, fmt.Errorf("%w: lease %d expired at %v, renewed at %v", ErrLeaseNotFound, id, le.expiry, now)
 	}
-	// The renewal supersedes any checkpoint; the other replicas learn it
-	// from the next Checkpoints, as etcd proposes a clearing checkpoint.
+	// The renewal supersedes any checkpoint. The replicated remainingTTL is
+	// left alone here, so every replica's state stays equal at each applied
+	// index; the next Checkpoints clears it through the log, as etcd
+	// proposes a clearing checkpoint.
 	if le.remainingTTL > 0 {
-		le.remainingTTL = 0
 		le.clearCheckpoint = true
 	}
 	le.startCountdown(now, 0)

@@ -201,6 +201,7 @@ func TestLeaseCheckpoints(t *testing.T) {
 	t.Run("a renewal clears the checkpoint everywhere", func(t *testing.T) {
 		_, err := a.s.Renew(id, 80*time.Second)
 		require.NoError(t, err)
+		assert.Equal(t, a.s.Hash(), b.s.Hash(), "a renewal changes no replicated state")
 		cps := a.s.Checkpoints(81 * time.Second)
 		assert.Equal(t, []LeaseCheckpoint{{ID: id, RemainingTTL: 0}}, cps, "a clearing checkpoint, before the interval")
 		both(a, b, 81*time.Second, Request{LeaseCheckpoint: &LeaseCheckpointRequest{Checkpoints: cps}})
