@@ -1,6 +1,8 @@
 package kvstate
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -231,4 +233,61 @@ func TestLeaseGrantOnThePrimaryStartsAtApplyTime(t *testing.T) {
 	id := leader.grant(0, 10)
 	assert.Empty(t, leader.s.ExpiredLeases(14*time.Second))
 	assert.Equal(t, []LeaseID{id}, leader.s.ExpiredLeases(15*time.Second))
+}
+
+// TestLessorRoleNeverSplitsReplicas drives two replicas through random
+// entries while leadership moves between them and the leader's lessor
+// renews, checkpoints and expires leases: the replicated state (hash and
+// snapshot) must stay identical after every step, since only entries may
+// change it.
+func TestLessorRoleNeverSplitsReplicas(t *testing.T) {
+	for seed := uint64(1); seed <= 20; seed++ {
+		t.Run(fmt.Sprintf("seed %d", seed), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(seed, 7))
+			opts := Options{CheckpointInterval: 2 * time.Second}
+			reps := []*replica{{t: t, s: New(opts)}, {t: t, s: New(opts)}}
+			leader := 0
+			reps[leader].s.Promote(0, 0)
+			now := time.Duration(0)
+			propose := func(req Request) {
+				for _, r := range reps {
+					r.now = now
+					r.apply(req)
+				}
+			}
+			for step := 0; step < 300; step++ {
+				now += time.Duration(rng.IntN(1500)) * time.Millisecond
+				l := reps[leader].s
+				switch rng.IntN(7) {
+				case 0:
+					propose(Request{LeaseGrant: &LeaseGrantRequest{TTL: 1 + rng.Int64N(8)}})
+				case 1:
+					if st := l.Leases(now); len(st) > 0 {
+						id := st[rng.IntN(len(st))].ID
+						propose(Request{Put: &PutRequest{Key: fmt.Sprint("k", rng.IntN(5)), Lease: id}})
+					}
+				case 2:
+					if st := l.Leases(now); len(st) > 0 {
+						_, _ = l.Renew(st[rng.IntN(len(st))].ID, now)
+					}
+				case 3:
+					if cps := l.Checkpoints(now); len(cps) > 0 {
+						propose(Request{LeaseCheckpoint: &LeaseCheckpointRequest{Checkpoints: cps}})
+					}
+				case 4:
+					for _, id := range l.ExpiredLeases(now) {
+						propose(Request{LeaseRevoke: &LeaseRevokeRequest{ID: id}})
+					}
+				case 5:
+					l.Demote()
+					leader = 1 - leader
+					reps[leader].s.Promote(now, time.Second)
+				default:
+					propose(Request{Put: &PutRequest{Key: fmt.Sprint("k", rng.IntN(5)), Value: fmt.Sprint(step)}})
+				}
+				require.Equal(t, reps[0].s.Hash(), reps[1].s.Hash(), "seed %d step %d", seed, step)
+				require.Equal(t, reps[0].s.Snapshot(), reps[1].s.Snapshot(), "seed %d step %d", seed, step)
+			}
+		})
+	}
 }
