@@ -38,7 +38,9 @@ func (tx *writeTxn) put(req *PutRequest) *PutResponse {
 		ki = newKeyIndex(req.Key)
 		s.index.ReplaceOrInsert(ki)
 	}
-	kv := KeyValue{Key: req.Key, CreateRevision: rev.Main, ModRevision: rev.Main, Version: 1, Value: req.Value, Lease: req.Lease}
+	// Every version shares the key index's copy of the key, so history
+	// costs no key bytes per version.
+	kv := KeyValue{Key: ki.key, CreateRevision: rev.Main, ModRevision: rev.Main, Version: 1, Value: req.Value, Lease: req.Lease}
 	var prev *KeyValue
 	if ki.isLive() {
 		p := s.history.at(ki.modified).kv
