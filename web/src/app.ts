@@ -23,6 +23,8 @@ import { NetworkPanel } from "./input/network";
 import { Playback } from "./timeline/playback";
 import { Scrubber } from "./timeline/scrubber";
 import { ShareLink } from "./url/share";
+import { decodeScript, scriptFromHash } from "./url/codec";
+import { errorMessage } from "./model/engine";
 import { toggleTheme } from "./theme";
 
 /** panelIntervalMs spaces out the redraws of the text panels while time runs. */
@@ -63,7 +65,7 @@ export class App {
     this.scrubber = new Scrubber(session, this.playback);
     this.share = new ShareLink(session);
     this.ring = new Ring({
-      select: (id) => this.select(id),
+      select: (id, toggle) => this.select(id, toggle),
       menu: (id, x, y) => this.openMenu(id, x, y),
       link: (a, b) => this.network?.openLink(a, b),
       pointerDown: (id, ev) => this.drag.begin(id, ev),
@@ -93,7 +95,7 @@ export class App {
       embed ? null : messageLegend(),
     );
     clusterPanel.addEventListener("click", (ev) => {
-      if (ev.target === this.ring.root) this.select("");
+      if (ev.target === this.ring.root) this.select("", false);
     });
 
     if (embed) {
@@ -111,7 +113,10 @@ export class App {
       this.feed = new Feed({ highlight: (e) => this.highlight(e) });
       this.cards = new ClientCards();
       this.form = new ClientForm((line) => this.act(line));
-      this.memberBar = new MemberBar((line) => this.act(line));
+      this.memberBar = new MemberBar(
+        (line) => this.act(line),
+        (a, b) => this.network?.openLink(a, b),
+      );
       this.network = new NetworkPanel(() => this.session.view, (line) => this.act(line));
       this.script = new ScriptPanel((script) => this.loadScript(script));
       const clients = el(
@@ -178,11 +183,8 @@ export class App {
   /** loadScript replaces the session with a script; it returns an error message or null. */
   async loadScript(script: string): Promise<string | null> {
     this.playback.setPlaying(false);
-    try {
-      await this.session.load(script);
-    } catch (err) {
-      return err instanceof Error ? err.message : String(err);
-    }
+    const err = await this.session.load(script);
+    if (err) return err;
     this.afterLoad();
     this.share.saveSoon();
     return null;
@@ -198,6 +200,37 @@ export class App {
     this.session.setNotice(null);
     this.playback.warmup = true;
     this.playback.setPlaying(true);
+  }
+
+  /**
+   * openFromLocation starts the session the address names: the script in `#s=…` (paused, so a
+   * shared moment is shown as it was), or without one the default cluster, playing. A link
+   * whose script cannot be read or run gets a clear message and the default cluster.
+   */
+  async openFromLocation(): Promise<void> {
+    const encoded = scriptFromHash(location.hash);
+    if (encoded === null) {
+      await this.startDefault();
+      return;
+    }
+    let problem = "";
+    try {
+      const script = await decodeScript(encoded);
+      const err = await this.loadScript(script);
+      if (err) problem = `its script did not run: ${err}`;
+    } catch (err) {
+      problem = errorMessage(err);
+    }
+    if (problem !== "") {
+      await this.startDefault();
+      this.session.setNotice({ kind: "error", text: `This link could not be replayed (${problem}). A fresh default cluster was started instead.` });
+    }
+  }
+
+  /** onHashChange follows a link pasted into the address bar of an open page. */
+  onHashChange(): void {
+    if (location.hash === this.share.lastHash) return;
+    void this.openFromLocation();
   }
 
   /** startDefault starts the default five-member cluster and plays it at once. */
@@ -242,9 +275,9 @@ export class App {
     }
   }
 
-  private select(id: string): void {
+  private select(id: string, toggle = false): void {
     if (this.drag.suppressClick) return;
-    this.selected = this.selected === id ? "" : id;
+    this.selected = toggle && this.selected === id ? "" : id;
     if (this.selected !== "" && this.kv && this.session.kvMember !== this.selected) void this.session.setKVMember(this.selected);
     this.render();
   }

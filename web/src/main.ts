@@ -7,7 +7,6 @@ import { loadEngine } from "./bridge";
 import { errorMessage } from "./model/engine";
 import { Session } from "./model/session";
 import { applyStoredTheme } from "./theme";
-import { decodeScript, scriptFromHash } from "./url/codec";
 
 async function start(): Promise<void> {
   applyStoredTheme();
@@ -27,23 +26,8 @@ async function start(): Promise<void> {
   const app = new App(session, embed);
   host.replaceChildren(app.root);
 
-  const encoded = scriptFromHash(location.hash);
-  if (encoded === null) {
-    await app.startDefault();
-    return;
-  }
-  let problem = "";
-  try {
-    const script = await decodeScript(encoded);
-    const err = await app.loadScript(script);
-    if (err) problem = `its script did not run: ${err}`;
-  } catch (err) {
-    problem = errorMessage(err);
-  }
-  if (problem !== "") {
-    await app.startDefault();
-    session.setNotice({ kind: "error", text: `This link could not be replayed (${problem}). A fresh default cluster was started instead.` });
-  }
+  await app.openFromLocation();
+  window.addEventListener("hashchange", () => app.onHashChange());
 }
 
 function failure(text: string): HTMLElement {

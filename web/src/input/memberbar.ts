@@ -16,8 +16,15 @@ export class MemberBar {
   private lines = new Map<string, string>();
   private addLine = "";
   private groupKey = "";
+  private readonly peer: HTMLSelectElement;
+  private readonly linkRow: HTMLDivElement;
+  private selected = "";
+  private peerKey = "";
 
-  constructor(private readonly apply: (line: string) => Promise<string | null>) {
+  constructor(
+    private readonly apply: (line: string) => Promise<string | null>,
+    openLink: (a: string, b: string) => void,
+  ) {
     this.title = el("h2", { id: "member-bar-title" }, "Select a member");
     const row = el("div", { class: "button-row" });
     const ids = ["crash", "restart", "pause", "resume", "timeout", "isolate", "transfer", "snapshot", "promote", "remove"];
@@ -31,12 +38,25 @@ export class MemberBar {
     this.add.addEventListener("click", () => void this.run(this.addLine));
     this.groups = el("div", { class: "button-row groups-row", "aria-label": "Move to a partition group" });
     this.error = el("p", { class: "form-error", role: "alert" });
+    this.peer = el("select", { id: "link-peer", "data-testid": "member-link-peer" });
+    const editLink = el("button", { type: "button", "data-testid": "member-link-edit" }, "Edit link…");
+    editLink.addEventListener("click", () => {
+      if (this.selected !== "" && this.peer.value !== "") openLink(this.selected, this.peer.value);
+    });
+    this.linkRow = el(
+      "div",
+      { class: "button-row link-row" },
+      el("label", { for: "link-peer", class: "muted" }, "link to"),
+      this.peer,
+      editLink,
+    );
     this.root = el(
       "section",
       { class: "panel member-bar", "aria-labelledby": "member-bar-title", "data-testid": "member-bar" },
       el("div", { class: "panel-head" }, this.title, this.add),
       row,
       this.groups,
+      this.linkRow,
       this.error,
     );
   }
@@ -48,6 +68,14 @@ export class MemberBar {
     this.add.disabled = free === null;
     setText(this.add, free ? `Add learner ${free}` : "Cluster full (9)");
     const m = membersOf(view).find((x) => x.name === selected);
+    this.selected = m ? selected : "";
+    this.linkRow.hidden = !m;
+    const peers = membersOf(view).map((x) => x.name).filter((n) => n !== selected);
+    const peerKey = `${selected}|${peers.join(",")}`;
+    if (peerKey !== this.peerKey) {
+      this.peerKey = peerKey;
+      this.peer.replaceChildren(...peers.map((n) => el("option", { value: n }, n)));
+    }
     if (!m) {
       setText(this.title, "Select a member (click it, or Tab to it and press Enter)");
       for (const b of this.buttons.values()) b.disabled = true;

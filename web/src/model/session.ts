@@ -63,15 +63,20 @@ export class Session {
     this.emit();
   }
 
-  /** load replaces the whole session with the given script; it rejects with a readable message. */
-  load(script: string): Promise<void> {
+  /** load replaces the whole session with the given script; it resolves to an error message or null. */
+  load(script: string): Promise<string | null> {
     return this.enqueue(async () => {
-      await this.engine.create({ script });
+      try {
+        await this.engine.create({ script });
+      } catch (err) {
+        return errorMessage(err);
+      }
       this.maxTimeUs = 0;
       this.events = [];
       this.cursor = 0;
       await this.refreshNow(true);
-    });
+      return null;
+    }, "the engine failed while loading the script");
   }
 
   /**
@@ -96,7 +101,7 @@ export class Session {
       }
       await this.refreshNow(true);
       return null;
-    });
+    }, "the engine failed");
   }
 
   /**
@@ -128,7 +133,7 @@ export class Session {
         if ((view.messages?.length ?? 0) > 0) break;
       }
       await this.refreshNow(false);
-    });
+    }, undefined);
   }
 
   /** step delivers the next event only. */
@@ -141,7 +146,7 @@ export class Session {
       }
       await this.refreshNow(true);
       return null;
-    });
+    }, "the engine failed");
   }
 
   /** seek moves to a moment of the recorded timeline (a past one rewinds, keeping the future). */
@@ -159,18 +164,18 @@ export class Session {
       this.cursor = keep.length > 0 ? keep[keep.length - 1]!.seq : 0;
       await this.refreshNow(true);
       return null;
-    });
+    }, "the engine failed");
   }
 
   /** setKVMember chooses the member whose store the kv panel shows. */
   setKVMember(member: string): Promise<void> {
     this.kvMember = member;
-    return this.enqueue(() => this.refreshNow(false));
+    return this.enqueue(() => this.refreshNow(false), undefined);
   }
 
   /** refresh re-reads the view, the new events and (when due) the script. */
   refresh(forceScript = false): Promise<void> {
-    return this.enqueue(() => this.refreshNow(forceScript));
+    return this.enqueue(() => this.refreshNow(forceScript), undefined);
   }
 
   private async refreshNow(forceScript: boolean): Promise<void> {
@@ -198,23 +203,27 @@ export class Session {
     for (const listener of this.listeners) listener();
   }
 
-  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+  /**
+   * enqueue runs a task after every earlier one. It never rejects: an unexpected failure is
+   * shown in the banner and the task's fallback value is returned instead, so no engine
+   * problem ever reaches the console as an unhandled rejection.
+   */
+  private enqueue<T>(task: () => Promise<T>, fallback: T): Promise<T> {
     this.pending++;
     this.busy = true;
-    const run = this.queue.then(task);
-    this.queue = run.then(
-      () => undefined,
+    const run = this.queue.then(task).then(
+      (value) => value,
       (err: unknown) => {
         this.notice = { kind: "error", text: `The engine reported an error: ${errorMessage(err)}` };
         this.emit();
+        return fallback;
       },
     );
-    const done = (): void => {
+    this.queue = run;
+    return run.finally(() => {
       this.pending--;
       this.busy = this.pending > 0;
-    };
-    run.then(done, done);
-    return run;
+    });
   }
 }
 

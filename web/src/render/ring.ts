@@ -7,7 +7,8 @@ import { groupLetter, roleLabel } from "./palette";
 
 /** RingCallbacks are how clicks on the drawing reach the input layer. */
 export interface RingCallbacks {
-  select(id: string): void;
+  /** select chooses a member; with toggle, choosing the selected member again clears it. */
+  select(id: string, toggle: boolean): void;
   menu(id: string, clientX: number, clientY: number): void;
   link(a: string, b: string): void;
   pointerDown(id: string, ev: PointerEvent): void;
@@ -233,18 +234,18 @@ export class Ring {
 
     g.addEventListener("click", (ev) => {
       ev.stopPropagation();
-      this.callbacks.select(id);
+      this.callbacks.select(id, true);
     });
     g.addEventListener("contextmenu", (ev) => {
       ev.preventDefault();
-      this.callbacks.select(id);
+      this.callbacks.select(id, false);
       this.callbacks.menu(id, ev.clientX, ev.clientY);
     });
     g.addEventListener("keydown", (ev) => {
       if (ev.key === "Enter" || ev.key === " ") {
         ev.preventDefault();
         ev.stopPropagation();
-        this.callbacks.select(id);
+        this.callbacks.select(id, false);
         const box = g.getBoundingClientRect();
         this.callbacks.menu(id, box.right, box.top + box.height / 2);
       } else if (ev.key === "ContextMenu" || (ev.key === "F10" && ev.shiftKey)) {
@@ -373,7 +374,7 @@ export class Ring {
         setAttr(
           link.hit,
           "aria-label",
-          `link ${a}–${b}${cut ? ", cut by the partition" : ""}${label !== "" ? `, ${label}` : ""}; press Enter to set drop and latency`,
+          `link ${a}–${b}${cut ? ", cut by the partition" : ""}${label !== "" ? `, ${label}` : ""}: click to set drop and latency`,
         );
       }
     }
@@ -389,7 +390,9 @@ export class Ring {
   private createLink(a: string, b: string): LinkNode {
     const g = svg("g", { class: "link" });
     const line = svg("line", { class: "wire" });
-    const hit = svg("line", { class: "hit", "data-testid": `link-${a}-${b}`, tabindex: 0, role: "button" });
+    // Links are not tab stops (nine members have 36 of them); the member bar opens the same
+    // editor from the keyboard.
+    const hit = svg("line", { class: "hit", "data-testid": `link-${a}-${b}`, role: "button" });
     const badge = svg("text", { class: "link-badge", "text-anchor": "middle" });
     g.append(line, hit, badge);
     const open = (ev: Event): void => {
@@ -397,12 +400,6 @@ export class Ring {
       this.callbacks.link(a, b);
     };
     hit.addEventListener("click", open);
-    hit.addEventListener("keydown", (ev) => {
-      if (ev.key === "Enter" || ev.key === " ") {
-        ev.preventDefault();
-        open(ev);
-      }
-    });
     this.linkLayer.append(g);
     return { g, line, hit, badge, a, b };
   }
