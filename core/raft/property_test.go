@@ -1,0 +1,437 @@
+package raft_test
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/raft-playground/playground/core/raft"
+)
+
+// TestSafetyUnderRandomFaults runs random sequences of ticks, deliveries,
+// proposals, crashes and restarts on 3- and 5-member clusters whose network
+// drops, duplicates and reorders messages, and checks the safety properties
+// of Raft figure 3 after every step:
+//
+//   - Election Safety: at most one leader in a term (§5.2);
+//   - Log Matching: two logs with an entry of the same index and term are
+//     identical up to that index (§5.3);
+//   - Leader Completeness: a committed entry is in the log of every leader of
+//     a later term (§5.4);
+//   - State Machine Safety: no two members apply different entries at the
+//     same index (§5.4.3).
+//
+// Each seed draws its own fault rates and node options (swarm testing). A
+// failure names the seed and the last steps; rerun one seed with
+// -run 'TestSafetyUnderRandomFaults/voters=N/seed=S'.
+func TestSafetyUnderRandomFaults(t *testing.T) {
+	seeds, steps := 40, 1500
+	if testing.Short() {
+		seeds = 10
+	}
+	for _, voters := range []int{3, 5} {
+		for seed := uint64(1); seed <= uint64(seeds); seed++ {
+			t.Run(fmt.Sprintf("voters=%d/seed=%d", voters, seed), func(t *testing.T) {
+				w := newFaultyWorld(t, voters, seed)
+				for step := range steps {
+					w.randomStep()
+					if err := w.checkSafety(); err != nil {
+						t.Fatalf("seed %d, voters %d, step %d: %v\nlast steps:\n%s", seed, voters, step, err, w.recentSteps())
+					}
+				}
+				if err := w.settle(); err != nil {
+					t.Fatalf("seed %d, voters %d: after healing: %v\nlast steps:\n%s", seed, voters, err, w.recentSteps())
+				}
+			})
+		}
+	}
+}
+
+// TestSafetyCheckerDetectsForgottenVotes breaks a rule on purpose — members
+// forget their vote when they restart, so they can vote twice in a term — and
+// checks that the safety checks catch it for some seed. Without this, a
+// checker that never fails would look like a passing Raft.
+//
+// Reference: Raft §5.2 — "Each server will vote for at most one candidate in
+// a given term"; the vote is persistent state (figure 2).
+func TestSafetyCheckerDetectsForgottenVotes(t *testing.T) {
+	for seed := uint64(1); seed <= 200; seed++ {
+		violation := false
+		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
+			w := newFaultyWorld(t, 3, seed)
+			w.forgetVotes = true
+			w.crashPercent = 5
+			for range 1500 {
+				w.randomStep()
+				if w.checkSafety() != nil {
+					violation = true
+					return
+				}
+			}
+		})
+		if violation {
+			return
+		}
+	}
+	t.Fatal("forgotten votes were never caught by the safety checks")
+}
+
+// faultyWorld is a cluster on an unreliable network, driven by one seeded
+// source.
+type faultyWorld struct {
+	t    *testing.T
+	rng  *rand.Rand
+	ids  []uint64
+	opts []nodeOption
+	// nodes holds every member; a crashed one stays here with down set, so
+	// that its storage (what it persisted) survives to the restart.
+	nodes map[uint64]*testNode
+	down  map[uint64]bool
+	// inflight are messages sent but not delivered, in any order.
+	inflight []raft.Message
+
+	dropPercent, dupPercent, crashPercent int
+	proposals                             int
+
+	// leaders maps each term to the member that led it.
+	leaders map[uint64]uint64
+	// committed maps each index to the entry applied there and the lowest
+	// term in which a member is known to have applied it: every leader of
+	// that term or later must hold it.
+	committed map[uint64]committedEntry
+	// appliedUpTo is how far each member's state machine got since its
+	// last (re)start; a member applies every index in order.
+	appliedUpTo map[uint64]uint64
+
+	// forgetVotes makes a restart lose the persisted vote: a broken disk
+	// that TestSafetyCheckerDetectsForgottenVotes uses to show that the
+	// checks can fail.
+	forgetVotes bool
+	// violation is the first State Machine Safety violation seen while
+	// applying; checkSafety reports it.
+	violation error
+
+	steps []string
+}
+
+type committedEntry struct {
+	entry raft.Entry
+	term  uint64
+}
+
+func newFaultyWorld(t *testing.T, voters int, seed uint64) *faultyWorld {
+	rng := rand.New(rand.NewPCG(seed, uint64(voters)))
+	w := &faultyWorld{
+		t:            t,
+		rng:          rng,
+		nodes:        map[uint64]*testNode{},
+		down:         map[uint64]bool{},
+		dropPercent:  rng.IntN(30),
+		dupPercent:   rng.IntN(10),
+		crashPercent: 1 + rng.IntN(2),
+		leaders:      map[uint64]uint64{},
+		committed:    map[uint64]committedEntry{},
+		appliedUpTo:  map[uint64]uint64{},
+	}
+	for id := range uint64(voters) {
+		w.ids = append(w.ids, id+1)
+	}
+	// Short election timeouts give many elections, and so many chances to
+	// get one wrong, within a modest number of steps.
+	electionTicks := 3 + rng.IntN(6)
+	timeouts := func(c *raft.Config) { c.ElectionTick, c.HeartbeatTick = electionTicks, 1 }
+	w.opts = []nodeOption{withBootstrap(w.ids...), withRandSeed(seed), timeouts}
+	if rng.IntN(2) == 0 {
+		w.opts = append(w.opts, func(c *raft.Config) { c.PreVote = true })
+	}
+	if rng.IntN(2) == 0 {
+		w.opts = append(w.opts, withCheckQuorum)
+	}
+	if rng.IntN(2) == 0 {
+		w.opts = append(w.opts, withOneByOneBackOff)
+	}
+	if rng.IntN(2) == 0 {
+		w.opts = append(w.opts, withOneEntryPerMessage)
+	}
+	w.log("options: drop=%d%% dup=%d%% crash=%d%% election=%d ticks", w.dropPercent, w.dupPercent, w.crashPercent, electionTicks)
+	for _, id := range w.ids {
+		w.nodes[id] = newTestNode(t, id, raft.NewMemoryStorage(), w.opts...)
+		w.collect(id)
+	}
+	return w
+}
+
+func (w *faultyWorld) log(format string, args ...any) {
+	w.steps = append(w.steps, fmt.Sprintf(format, args...))
+}
+
+// recentSteps returns the last steps taken, for a failure report.
+func (w *faultyWorld) recentSteps() string {
+	return strings.Join(w.steps[max(0, len(w.steps)-40):], "\n")
+}
+
+func (w *faultyWorld) up() []uint64 {
+	var ids []uint64
+	for _, id := range w.ids {
+		if !w.down[id] {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// randomStep takes one random action and lets the members involved process
+// their Ready.
+func (w *faultyWorld) randomStep() {
+	up := w.up()
+	r := w.rng.IntN(100)
+	switch {
+	case r < 60 && len(w.inflight) > 0:
+		w.deliverRandom()
+	case r < 80 && len(up) > 0:
+		id := up[w.rng.IntN(len(up))]
+		w.log("tick %d", id)
+		w.nodes[id].rn.Tick()
+		w.collect(id)
+	case r < 90 && len(up) > 0:
+		id := up[w.rng.IntN(len(up))]
+		w.proposals++
+		data := fmt.Appendf(nil, "p%d", w.proposals)
+		w.log("propose %s at %d", data, id)
+		_ = w.nodes[id].rn.Propose(data) // dropped without a leader; that is fine
+		w.collect(id)
+	case r < 90+w.crashPercent && len(up) > 0:
+		id := up[w.rng.IntN(len(up))]
+		w.log("crash %d", id)
+		w.down[id] = true
+	default:
+		var down []uint64
+		for _, id := range w.ids {
+			if w.down[id] {
+				down = append(down, id)
+			}
+		}
+		if len(down) == 0 {
+			return
+		}
+		w.restart(down[w.rng.IntN(len(down))])
+	}
+}
+
+// restart rebuilds a crashed member from what it persisted. Its state
+// machine starts empty and re-applies the committed log.
+func (w *faultyWorld) restart(id uint64) {
+	w.log("restart %d", id)
+	old := w.nodes[id]
+	if w.forgetVotes {
+		hs := old.storage.HardState()
+		hs.Vote = raft.None
+		require.NoError(w.t, old.storage.SetHardState(hs))
+	}
+	w.nodes[id] = newTestNode(w.t, id, old.storage, old.opts...)
+	delete(w.down, id)
+	w.appliedUpTo[id] = 0
+	if snap, err := old.storage.Snapshot(); err == nil {
+		w.appliedUpTo[id] = snap.Metadata.Index
+	}
+	w.collect(id)
+}
+
+// deliverRandom delivers, drops or duplicates one in-flight message chosen
+// at random, which also reorders the network.
+func (w *faultyWorld) deliverRandom() {
+	i := w.rng.IntN(len(w.inflight))
+	m := w.inflight[i]
+	switch r := w.rng.IntN(100); {
+	case r < w.dropPercent:
+		w.log("drop %s %d->%d term %d", m.Type, m.From, m.To, m.Term)
+		w.inflight = slices.Delete(w.inflight, i, i+1)
+		return
+	case r < w.dropPercent+w.dupPercent:
+		w.log("duplicate %s %d->%d", m.Type, m.From, m.To)
+	default:
+		w.inflight = slices.Delete(w.inflight, i, i+1)
+	}
+	if w.down[m.To] {
+		w.log("lost %s %d->%d (receiver down)", m.Type, m.From, m.To)
+		return
+	}
+	w.log("deliver %s %d->%d term %d index %d entries %d commit %d reject %v",
+		m.Type, m.From, m.To, m.Term, m.Index, len(m.Entries), m.Commit, m.Reject)
+	if err := w.nodes[m.To].rn.Step(m); err != nil {
+		require.ErrorIs(w.t, err, raft.ErrProposalDropped)
+	}
+	w.collect(m.To)
+}
+
+// collect processes member id's Ready: it persists, queues the messages,
+// and applies the committed entries, recording what the checks need.
+func (w *faultyWorld) collect(id uint64) {
+	n := w.nodes[id]
+	for n.rn.HasReady() {
+		before := len(n.applied)
+		rd := n.process()
+		w.inflight = append(w.inflight, rd.Messages...)
+		term := n.status().Term
+		for _, e := range n.applied[before:] {
+			w.recordApplied(id, e, term)
+		}
+	}
+}
+
+// recordApplied checks State Machine Safety as each entry is applied (a
+// violation is reported by the next checkSafety) and remembers the entry for
+// Leader Completeness.
+func (w *faultyWorld) recordApplied(id uint64, e raft.Entry, term uint64) {
+	if e.Index != w.appliedUpTo[id]+1 && w.violation == nil {
+		w.violation = fmt.Errorf("member %d applied index %d after %d: the state machine skipped or repeated an index",
+			id, e.Index, w.appliedUpTo[id])
+	}
+	w.appliedUpTo[id] = e.Index
+	prev, ok := w.committed[e.Index]
+	if !ok {
+		w.committed[e.Index] = committedEntry{entry: e, term: term}
+		return
+	}
+	if (prev.entry.Term != e.Term || !bytes.Equal(prev.entry.Data, e.Data)) && w.violation == nil {
+		w.violation = fmt.Errorf("State Machine Safety: member %d applied %s at index %d, another member applied %s",
+			id, describe(e), e.Index, describe(prev.entry))
+	}
+	if term < prev.term {
+		prev.term = term
+		w.committed[e.Index] = prev
+	}
+}
+
+func describe(e raft.Entry) string { return fmt.Sprintf("(term %d, %q)", e.Term, e.Data) }
+
+// checkSafety checks Election Safety, Log Matching and Leader Completeness
+// on the current state.
+func (w *faultyWorld) checkSafety() error {
+	if w.violation != nil {
+		return w.violation
+	}
+	logs := map[uint64][]raft.Entry{}
+	for _, id := range w.ids {
+		n := w.nodes[id]
+		logs[id] = n.log()
+		if w.down[id] {
+			continue
+		}
+		st := n.status()
+		if st.RaftState != raft.StateLeader {
+			continue
+		}
+		if other, ok := w.leaders[st.Term]; ok && other != id {
+			return fmt.Errorf("Election Safety: members %d and %d both led term %d", other, id, st.Term)
+		}
+		w.leaders[st.Term] = id
+		for index, c := range w.committed {
+			if c.term > st.Term {
+				continue
+			}
+			e, ok := entryAt(logs[id], index)
+			if !ok || e.Term != c.entry.Term || !bytes.Equal(e.Data, c.entry.Data) {
+				return fmt.Errorf("Leader Completeness: leader %d of term %d lacks entry %d %s, committed by term %d",
+					id, st.Term, index, describe(c.entry), c.term)
+			}
+		}
+	}
+	for i, a := range w.ids {
+		for _, b := range w.ids[i+1:] {
+			if err := checkLogMatching(a, logs[a], b, logs[b]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// entryAt finds index in a log that starts at any index.
+func entryAt(log []raft.Entry, index uint64) (raft.Entry, bool) {
+	if len(log) == 0 || index < log[0].Index || index > log[len(log)-1].Index {
+		return raft.Entry{}, false
+	}
+	return log[index-log[0].Index], true
+}
+
+// checkLogMatching checks that once the logs of a and b agree on the term of
+// an index, they hold identical entries at every index up to it.
+func checkLogMatching(a uint64, la []raft.Entry, b uint64, lb []raft.Entry) error {
+	if len(la) == 0 || len(lb) == 0 {
+		return nil
+	}
+	lo := max(la[0].Index, lb[0].Index)
+	hi := min(la[len(la)-1].Index, lb[len(lb)-1].Index)
+	matched := false
+	for index := hi; index >= lo && index > 0; index-- {
+		ea, _ := entryAt(la, index)
+		eb, _ := entryAt(lb, index)
+		if ea.Term == eb.Term {
+			matched = true
+		}
+		if matched && (ea.Term != eb.Term || ea.Type != eb.Type || !bytes.Equal(ea.Data, eb.Data)) {
+			return fmt.Errorf("Log Matching: members %d and %d agree on a later index but differ at index %d: %s vs %s",
+				a, b, index, describe(ea), describe(eb))
+		}
+	}
+	return nil
+}
+
+// settle heals everything — restarts crashed members and stops dropping
+// messages — and checks that the cluster then elects a leader and commits a
+// new proposal on every member: faults must not leave it stuck.
+func (w *faultyWorld) settle() error {
+	for _, id := range w.ids {
+		if w.down[id] {
+			w.restart(id)
+		}
+	}
+	w.dropPercent, w.dupPercent = 0, 0
+	marker := []byte("settled")
+	proposed := false
+	for round := range 200 * testElectionTicks {
+		for len(w.inflight) > 0 {
+			w.deliverRandom()
+		}
+		if err := w.checkSafety(); err != nil {
+			return err
+		}
+		leader := uint64(0)
+		for _, id := range w.ids {
+			if w.nodes[id].status().RaftState == raft.StateLeader {
+				leader = id
+			}
+		}
+		if leader != 0 && !proposed {
+			require.NoError(w.t, w.nodes[leader].rn.Propose(marker))
+			w.collect(leader)
+			proposed = true
+		}
+		if proposed && w.allApplied(marker) {
+			return nil
+		}
+		for _, id := range w.ids {
+			w.nodes[id].rn.Tick()
+			w.collect(id)
+		}
+		if round%testElectionTicks == 0 && leader == 0 {
+			proposed = false
+		}
+	}
+	return fmt.Errorf("no leader committed a proposal on every member after healing")
+}
+
+func (w *faultyWorld) allApplied(data []byte) bool {
+	for _, id := range w.ids {
+		if !slices.ContainsFunc(w.nodes[id].applied, func(e raft.Entry) bool { return bytes.Equal(e.Data, data) }) {
+			return false
+		}
+	}
+	return true
+}
