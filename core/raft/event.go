@@ -8,6 +8,8 @@ package raft
 type Event struct {
 	Kind   EventKind
 	Reason Reason
+	// MsgType and MsgTerm describe the message that caused the decision.
+	MsgType MessageType
 	// Node is the node that decided.
 	Node uint64
 	// Peer is the other node involved, if any (a candidate, a follower, the
@@ -34,8 +36,7 @@ type Event struct {
 	// Lead is a leader's ID; Vote is the node Node voted for.
 	Lead uint64
 	Vote uint64
-	// MsgType and MsgTerm describe the message that caused the decision.
-	MsgType MessageType
+	// MsgTerm is the term of the message that caused the decision.
 	MsgTerm uint64
 	// VotesGranted and VotesRejected count a candidate's answers so far,
 	// its own vote included.

@@ -2,6 +2,10 @@ package raft
 
 import "fmt"
 
+// minUnstableCap is the least capacity the unstable entries grow to, so that
+// a stream of small proposals allocates only every so many entries.
+const minUnstableCap = 64
+
 // unstable holds the part of the log the application has not persisted yet:
 // entries appended since the last Ready, and perhaps a snapshot received from
 // the leader. Once the application persists them (and calls Advance) they
@@ -93,6 +97,14 @@ func (u *unstable) truncateAndAppend(ents []Entry) {
 	switch {
 	case first == u.offset+uint64(len(u.entries)):
 		// The common case: ents directly follow the unstable entries.
+		if cap(u.entries)-len(u.entries) < len(ents) {
+			// Grow ahead: once persisted entries leave the front, the
+			// slice is short again, and plain append would allocate for
+			// every batch of proposals.
+			grown := make([]Entry, len(u.entries), max(2*(len(u.entries)+len(ents)), minUnstableCap))
+			copy(grown, u.entries)
+			u.entries = grown
+		}
 		u.entries = append(u.entries, ents...)
 	case first <= u.offset:
 		// ents replace all unstable entries (and perhaps stable ones, which

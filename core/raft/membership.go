@@ -74,6 +74,12 @@ func (r *raft) applyConfChange(cc ConfChange) ConfState {
 func (r *raft) switchToConfig(cfg tracker.Config, prs tracker.ProgressMap) ConfState {
 	r.trk.Config = cfg
 	r.trk.Progress = prs
+	r.peers = r.peers[:0]
+	for _, id := range prs.IDs() {
+		if id != r.id {
+			r.peers = append(r.peers, id)
+		}
+	}
 	cs := ConfState(r.trk.ConfState())
 	pr, ok := r.trk.Progress[r.id]
 	r.isLearner = ok && pr.IsLearner
@@ -91,11 +97,9 @@ func (r *raft) switchToConfig(cfg tracker.Config, prs tracker.ProgressMap) ConfS
 	if r.maybeCommit() {
 		r.bcastAppend()
 	} else {
-		r.trk.Visit(func(id uint64, _ *tracker.Progress) {
-			if id != r.id {
-				r.maybeSendAppend(id, false)
-			}
-		})
+		for _, id := range r.peers {
+			r.maybeSendAppend(id, false)
+		}
 	}
 	if r.leadTransferee != None {
 		if tpr := r.trk.Progress[r.leadTransferee]; tpr == nil || tpr.IsLearner {

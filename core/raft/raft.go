@@ -39,6 +39,10 @@ type raft struct {
 
 	maxMsgSize uint64
 	trk        tracker.ProgressTracker
+	// peers holds the IDs of every voter and learner except this node, in
+	// ascending order: the order in which a leader addresses them. It is
+	// kept with the configuration so that the hot paths need not sort.
+	peers []uint64
 
 	state StateType
 	// isLearner is true when this node is a learner of the configuration.
@@ -218,7 +222,7 @@ func (r *raft) emit(e Event) {
 	e.Node = r.id
 	e.Term = r.Term
 	if r.events == nil {
-		r.events = make([]Event, 0, max(4, r.eventsCapHint))
+		r.events = make([]Event, 0, max(2, r.eventsCapHint))
 	}
 	r.events = append(r.events, e)
 }
@@ -241,7 +245,7 @@ func (r *raft) send(m Message) {
 		m.Term = r.Term
 	}
 	if r.msgs == nil {
-		r.msgs = make([]Message, 0, max(4, r.msgsCapHint))
+		r.msgs = make([]Message, 0, max(2, r.msgsCapHint))
 	}
 	r.msgs = append(r.msgs, m)
 }

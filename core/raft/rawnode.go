@@ -166,7 +166,10 @@ func (rn *RawNode) Ready() Ready {
 		Events:           r.events,
 	}
 	if ss := r.softState(); ss != rn.prevSoftSt {
-		rd.SoftState = &ss
+		// Allocated only on a change: taking the address of ss itself
+		// would move it to the heap on every call.
+		rd.SoftState = new(SoftState)
+		*rd.SoftState = ss
 		rn.prevSoftSt = ss
 	}
 	hs := r.hardState()

@@ -55,7 +55,11 @@ func (r *raft) appendEntry(es ...Entry) {
 	}
 	li = r.raftLog.append(es...)
 	r.trk.Progress[r.id].MaybeUpdate(li)
-	r.maybeCommit()
+	// No follower can have acknowledged entries that did not exist, so the
+	// leader's own entries complete a quorum only if it is the only voter.
+	if r.trk.IsSingleton() {
+		r.maybeCommit()
+	}
 }
 
 // maybeCommit advances the commit index to the highest index a quorum
@@ -141,11 +145,9 @@ func (r *raft) maybeSendSnapshot(to uint64, pr *tracker.Progress) bool {
 
 // bcastAppend sends appends to every follower and learner, in ID order.
 func (r *raft) bcastAppend() {
-	r.trk.Visit(func(id uint64, _ *tracker.Progress) {
-		if id != r.id {
-			r.sendAppend(id)
-		}
-	})
+	for _, id := range r.peers {
+		r.sendAppend(id)
+	}
 }
 
 // bcastHeartbeat sends heartbeats to everyone. They carry the context of the
@@ -159,15 +161,12 @@ func (r *raft) bcastHeartbeat() {
 }
 
 func (r *raft) bcastHeartbeatWithCtx(ctx []byte) {
-	r.trk.Visit(func(id uint64, pr *tracker.Progress) {
-		if id == r.id {
-			return
-		}
+	for _, id := range r.peers {
 		// A follower may not hold the entries after its match index, so
 		// the commit index sent is never beyond it.
-		commit := min(pr.Match, r.raftLog.committed)
+		commit := min(r.trk.Progress[id].Match, r.raftLog.committed)
 		r.send(Message{To: id, Type: MsgHeartbeat, Commit: commit, Context: ctx})
-	})
+	}
 }
 
 // handleAppendEntries is the follower's side of AppendEntries (Raft §5.3):
@@ -252,7 +251,9 @@ func (r *raft) handleAppendResponse(m Message, pr *tracker.Progress) {
 	case pr.State == tracker.StateReplicate:
 		pr.Inflights.FreeLE(m.Index)
 	}
-	if r.maybeCommit() {
+	// The commit index can move only if this follower now stores an entry
+	// beyond it; checking first saves counting the quorum on every answer.
+	if pr.Match > r.raftLog.committed && r.maybeCommit() {
 		r.bcastAppend()
 	} else if oldPaused {
 		// The follower was paused; it is free again.
