@@ -62,6 +62,8 @@ func TestAddVoterWithSingleStepChange(t *testing.T) {
 		assert.Equal(t, []uint64{1, 2, 3, 4}, n.node(id).confState.Voters, "node %d", id)
 		ev := eventOfKind(t, n.node(id).events, EventConfChanged)
 		assert.Equal(t, ReasonSimpleChange, ev.Reason)
+		// Bootstrap 1..3, the empty entry 4, "before" 5, the change 6.
+		assert.Equal(t, uint64(6), ev.Index, "node %d", id)
 	}
 	assert.Equal(t, [][]byte{[]byte("before")}, n.node(4).applied, "the new voter caught up")
 	// Four voters need three acknowledgements: with two down nothing

@@ -125,8 +125,9 @@ const (
 	// at Index to Peer finished (ReasonSnapshotFinished) or failed
 	// (ReasonSnapshotFailed).
 	EventSnapshotReported
-	// EventConfChanged: Node applied a configuration change at Index.
-	// Reason: ReasonJointEntered, ReasonJointLeft or ReasonSimpleChange.
+	// EventConfChanged: Node applied the configuration change in the entry
+	// at Index (0 if the change was not handed out in a Ready). Reason:
+	// ReasonJointEntered, ReasonJointLeft or ReasonSimpleChange.
 	EventConfChanged
 	// EventJointAutoLeave: leader Node proposed, at Index, the empty change
 	// that leaves the joint configuration automatically.

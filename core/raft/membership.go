@@ -64,7 +64,12 @@ func (r *raft) applyConfChange(cc ConfChange) ConfState {
 	case cfg.Joint():
 		reason = ReasonJointEntered
 	}
-	r.emit(Event{Kind: EventConfChanged, Reason: reason, Index: r.raftLog.applying})
+	var index uint64
+	if len(r.confChangesToApply) > 0 {
+		index = r.confChangesToApply[0]
+		r.confChangesToApply = r.confChangesToApply[1:]
+	}
+	r.emit(Event{Kind: EventConfChanged, Reason: reason, Index: index})
 	return r.switchToConfig(cfg, prs)
 }
 

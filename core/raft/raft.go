@@ -90,6 +90,11 @@ type raft struct {
 	randomizedElectionTimeout int
 	rand                      Rand
 
+	// confChangesToApply holds, in log order, the indexes of the
+	// configuration-change entries handed to the application and not yet
+	// applied, so that each EventConfChanged names its entry.
+	confChangesToApply []uint64
+
 	// events are the explanations emitted since the last Ready.
 	events        []Event
 	eventsCapHint int

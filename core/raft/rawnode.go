@@ -190,6 +190,11 @@ func (rn *RawNode) Ready() Ready {
 	r.events = nil
 	if n := len(rd.CommittedEntries); n > 0 {
 		r.raftLog.acceptApplying(rd.CommittedEntries[n-1].Index)
+		for i := range rd.CommittedEntries {
+			if rd.CommittedEntries[i].Type == EntryConfChange {
+				r.confChangesToApply = append(r.confChangesToApply, rd.CommittedEntries[i].Index)
+			}
+		}
 	}
 	return rd
 }
@@ -211,6 +216,10 @@ func (rn *RawNode) Advance(rd Ready) {
 	}
 	if applied > r.raftLog.applied {
 		r.raftLog.appliedTo(applied)
+		// Changes the application skipped no longer wait for it.
+		for len(r.confChangesToApply) > 0 && r.confChangesToApply[0] <= applied {
+			r.confChangesToApply = r.confChangesToApply[1:]
+		}
 		r.maybeAutoLeave()
 	}
 }
