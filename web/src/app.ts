@@ -105,7 +105,12 @@ export class App {
         { class: "app embed", "data-testid": "embed-root" },
         this.controls.root,
         this.notice,
-        el("div", { class: "embed-stage" }, clusterPanel, el("div", { class: "embed-side" }, this.caption, el("p", { class: "key-help" }, keyHelp))),
+        el(
+          "div",
+          { class: "embed-stage" },
+          clusterPanel,
+          el("div", { class: "embed-side" }, this.caption, el("div", {}, messageLegend(), el("p", { class: "key-help" }, keyHelp))),
+        ),
       );
     } else {
       this.logs = new Logs((m) => this.select(m));

@@ -133,11 +133,6 @@ export class ClientForm {
     select.value = sorted.includes(current) ? current : "";
   }
 
-  /** prefill chooses a client and operation and fills fields (used by presenter shortcuts). */
-  focusFirst(): void {
-    this.op.focus();
-  }
-
   private get operation(): Operation {
     return operations.find((o) => o.value === this.op.value) ?? operations[0]!;
   }

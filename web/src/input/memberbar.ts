@@ -100,7 +100,8 @@ export class MemberBar {
     const current = groups.findIndex((g) => g.includes(selected));
     const buttons: HTMLElement[] = [el("span", { class: "muted" }, "partition group:")];
     groups.forEach((g, i) => {
-      const b = el("button", { type: "button", class: i === current ? "chip on" : "chip", "aria-pressed": i === current ? "true" : "false", "data-testid": `member-group-${groupLetter(i)}` }, `${groupLetter(i)} (${g.length})`);
+      const name = groups.length === 1 ? "whole network" : `group ${groupLetter(i)}`;
+      const b = el("button", { type: "button", class: i === current ? "chip on" : "chip", "aria-pressed": i === current ? "true" : "false", "data-testid": `member-group-${groupLetter(i)}` }, `${name} (${g.length})`);
       b.disabled = i === current;
       const line = moveToGroup(view, selected, i);
       b.addEventListener("click", () => void this.run(line));
