@@ -30,12 +30,25 @@ type Catalog struct {
 	Words     map[string]string
 }
 
+// template finds the template for r.
+func (c *Catalog) template(r Record) (string, bool) {
+	if tmpl, ok := c.Templates[r.Kind+"/"+r.Reason]; ok {
+		return tmpl, true
+	}
+	tmpl, ok := c.Templates[r.Kind]
+	return tmpl, ok
+}
+
+// Has reports whether the catalogue has a sentence for r (otherwise Render
+// falls back to the record's kind and arguments).
+func (c *Catalog) Has(r Record) bool {
+	_, ok := c.template(r)
+	return ok
+}
+
 // Render returns the sentence for r, without its time.
 func (c *Catalog) Render(r Record) string {
-	tmpl, ok := c.Templates[r.Kind+"/"+r.Reason]
-	if !ok {
-		tmpl, ok = c.Templates[r.Kind]
-	}
+	tmpl, ok := c.template(r)
 	if !ok {
 		return c.fallback(r)
 	}

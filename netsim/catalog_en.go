@@ -68,8 +68,9 @@ var English = &Catalog{
 		"raft.pre-vote-rejected/stale-term":   "{member} would not vote for {peer} (pre-vote): term {MsgTerm} is older than its term {Term}",
 		"raft.pre-vote-rejected/leader-alive": "{member} would not vote for {peer} (pre-vote): it heard from leader {s:Lead} within the election timeout",
 		"raft.pre-vote-rejected/leader-known": "{member} would not vote for {peer} (pre-vote): it follows {s:Lead}",
-		"raft.vote-received/granted":          "{member} counts {peer}'s vote: {Index} granted, {Hint} refused",
-		"raft.vote-received/rejected":         "{member} counts {peer}'s refusal: {Index} granted, {Hint} refused",
+		"raft.vote-received":                  "{member} counts {peer}'s answer: {VotesGranted} granted, {VotesRejected} refused",
+		"raft.vote-received/granted":          "{member} counts {peer}'s vote: {VotesGranted} granted, {VotesRejected} refused",
+		"raft.vote-received/rejected":         "{member} counts {peer}'s refusal: {VotesGranted} granted, {VotesRejected} refused",
 
 		// Raft: replication and commitment (Raft §5.3, §5.4.2).
 		"raft.append-accepted":                    "{member} accepts {peer}'s append after index {Index} (term {LogTerm}): its log matches the leader's up to {Hint}; commit {Commit}",
@@ -90,6 +91,7 @@ var English = &Catalog{
 		"raft.snapshot-ignored/snapshot-stale":        "{member} ignores {peer}'s snapshot at index {Index}: it has committed up to {Commit} already",
 		"raft.snapshot-ignored/snapshot-fast-forward": "{member} ignores {peer}'s snapshot at index {Index}: its log already holds that entry, so it only advances its commit index",
 		"raft.snapshot-ignored/not-in-config":         "{member} ignores {peer}'s snapshot at index {Index}: the snapshot's configuration does not include it",
+		"raft.snapshot-reported":                      "{member} learns how sending the snapshot at index {Index} to {peer} went",
 		"raft.snapshot-reported/snapshot-finished":    "{member} learns that {peer} received the snapshot at index {Index}",
 		"raft.snapshot-reported/snapshot-failed":      "{member} learns that the snapshot at index {Index} did not reach {peer}",
 
@@ -127,6 +129,22 @@ var English = &Catalog{
 		"raft.proposal-dropped/not-leader":           "{member} drops a proposal from {peer}: it is campaigning",
 		"raft.stale-message-ignored":                 "{member} ignores a {w:MsgType} of term {MsgTerm} from {peer}: its own term {Term} is higher",
 
+		// The member around Raft: the WAL, the store, the lessor.
+		"member.persisted":            "{member} writes {Count} entries from index {Index} to its WAL (term {Term}, commit {Commit}); they are not durable until the fsync",
+		"member.persisted/hard-state": "{member} writes its hard state to its WAL: term {Term}, vote {s:Vote}, commit {Commit}",
+		"member.synced":               "{member}'s WAL fsync completes: {Count} more records are durable",
+		"member.applied":              "{member} applies entry {Index} (term {Term}): {Op}, revision {Revision}",
+		"member.applied/no-op":        "{member} applies the leader's empty entry {Index} (term {Term})",
+		"member.applied/conf-change":  "{member} applies the configuration change at index {Index}",
+		"member.applied/refused":      "{member} applies entry {Index}, but the store refuses the {Op}: {error}",
+		"member.snapshot-taken":       "{member} takes a snapshot at index {Index} (term {Term}, revision {Revision}) and compacts its log up to index {Count}",
+		"member.snapshot-restored":    "{member} installs the leader's snapshot at index {Index} (revision {Revision})",
+		"member.read-served":          "{member} serves {client}'s read at read index {Index}",
+		"member.lease-expired":        "{member}, the leader, finds lease {Lease} expired and proposes its revocation",
+		"member.leases-promoted":      "{member} now leads and extends every lease by an election timeout, since the old leader's clock is lost",
+		"member.replayed":             "{member} replays its WAL: {Count} entries up to index {Index}, term {Term}, vote {s:Vote}, commit {Commit}",
+		"member.removed":              "{member} learns at index {Index} that it was removed from the cluster",
+
 		// The network. Send and drop records name the sender as member and
 		// the receiver as peer; deliver records the other way round.
 		"send":                      "{member} sends {peer} a {w:Type} (term {Term})",
@@ -155,7 +173,7 @@ var English = &Catalog{
 		"duplicate":                 "the link duplicates {member}'s {w:Type} to {peer} as {msg}",
 
 		// Faults and the network's shape.
-		"crash":          "{member} crashes: its volatile state is gone and its WAL keeps only what was synced (index {synced}; {lost} unsynced records lost)",
+		"crash":          "{member} crashes: its volatile state is gone and its WAL keeps only what was synced ({lost} unsynced records lost)",
 		"crash/torn":     "{member} crashes in the middle of a write: the WAL keeps what was synced and tears its last record",
 		"crash/corrupt":  "{member} crashes and a synced WAL record is corrupted on disk",
 		"restart":        "{member} restarts and replays its WAL: term {term}, vote {vote}, commit {commit}, log up to index {last}",

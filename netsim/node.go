@@ -184,10 +184,16 @@ func (w *World) recordMemberEvent(n *node, e *member.Event) {
 		return
 	}
 	ev := *e
+	ev.Raft = raft.Event{}
 	r := Record{Kind: "member." + e.Kind.String(), Member: n.id, Client: e.Client, Detail: &ev}
-	if e.Err != nil {
+	switch {
+	case e.Err != nil:
 		r.Reason = "refused"
 		r = r.with("error", e.Err.Error())
+	case e.Kind == member.EventApplied:
+		r.Reason = e.Op
+	case e.Kind == member.EventPersisted && e.Count == 0:
+		r.Reason = "hard-state"
 	}
 	w.record(r)
 }
