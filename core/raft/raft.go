@@ -281,7 +281,10 @@ func (r *raft) reset(term uint64) {
 		}
 	})
 	r.pendingConfIndex = 0
-	r.readOnly = newReadOnly(r.readOnly.option)
+	for _, rs := range r.readOnly.queue {
+		r.emit(Event{Kind: EventReadDropped, Reason: ReasonLeadershipChanged, Peer: origin(rs.req, r.id)})
+	}
+	r.readOnly.reset()
 	for _, m := range r.pendingReadIndexMessages {
 		r.emit(Event{Kind: EventReadDropped, Reason: ReasonLeadershipChanged, Peer: origin(m, r.id)})
 	}

@@ -1,95 +1,116 @@
 package raft
 
-import "github.com/raft-playground/playground/core/raft/quorum"
+import (
+	"encoding/binary"
 
-// readIndexStatus is one read request waiting for a quorum to confirm that
-// the leader is still the leader.
-type readIndexStatus struct {
+	"github.com/raft-playground/playground/core/raft/quorum"
+)
+
+// readIndexRequest is one read request waiting for a quorum to confirm that
+// the leader was still the leader when it arrived.
+type readIndexRequest struct {
 	req Message
 	// index is the leader's commit index when the request arrived; the read
 	// may be served once the application has applied up to it.
 	index uint64
-	// acks holds the voters that answered a heartbeat carrying the
-	// request's context. Only lookups and counting touch it, never
-	// iteration order, so it is deterministic.
-	acks map[uint64]bool
+	// round is the heartbeat round started for the request.
+	round uint64
 }
 
-// readOnly queues ReadIndex requests of the safe mode (Raft §6.4): the leader
-// notes its commit index, sends a heartbeat round carrying the request's
-// context, and answers once a quorum acknowledged a heartbeat sent after the
-// request. A later confirmation also confirms every earlier request.
+// readOnly queues ReadIndex requests of the safe mode (Raft §6.4). For each
+// request the leader notes its commit index and starts a heartbeat round,
+// numbered in increasing order and carried in the heartbeats' context. A
+// voter that answers a heartbeat of round r proves that the leader still led
+// after every request up to round r arrived, so a request is confirmed once
+// a quorum has answered its round or a later one. The leader numbers the
+// rounds itself, so requests whose contexts happen to be equal (two
+// followers forwarding reads with the same request ID) never mix.
 type readOnly struct {
 	option ReadOnlyOption
-	// pending maps a request context to its status.
-	pending map[string]*readIndexStatus
-	// queue holds the request contexts in arrival order.
-	//
-	// Invariant: queue holds exactly the keys of pending.
-	queue []string
+	// round is the number of the latest heartbeat round. It only grows,
+	// across terms too, so an answer to an old round confirms nothing new.
+	round uint64
+	// queue holds the waiting requests in round order.
+	queue []readIndexRequest
+	// acked holds, per node, the latest round it answered.
+	acked ackedRounds
+}
+
+// ackedRounds maps a node to the latest heartbeat round it answered. As a
+// quorum.AckedIndexer it lets the quorum code find the latest round a
+// quorum has answered, exactly as it finds the commit index.
+type ackedRounds map[uint64]uint64
+
+// AckedIndex implements quorum.AckedIndexer.
+func (a ackedRounds) AckedIndex(id uint64) (quorum.Index, bool) {
+	round, ok := a[id]
+	return quorum.Index(round), ok
 }
 
 func newReadOnly(option ReadOnlyOption) *readOnly {
-	return &readOnly{option: option, pending: make(map[string]*readIndexStatus)}
+	return &readOnly{option: option, acked: ackedRounds{}}
 }
 
-// addRequest queues request m, which arrived when the commit index was index.
-// A request whose context is already pending is not queued twice.
-func (ro *readOnly) addRequest(index uint64, m Message) {
-	ctx := string(m.Entries[0].Data)
-	if _, ok := ro.pending[ctx]; ok {
-		return
-	}
-	ro.pending[ctx] = &readIndexStatus{index: index, req: m, acks: make(map[uint64]bool)}
-	ro.queue = append(ro.queue, ctx)
+// reset drops every waiting request, keeping the round numbers growing.
+func (ro *readOnly) reset() {
+	ro.queue = nil
+	clear(ro.acked)
 }
 
-// recvAck records that id acknowledged the heartbeat carrying context and
-// returns the acknowledgements so far, or nil for an unknown context.
-func (ro *readOnly) recvAck(id uint64, context []byte) map[uint64]bool {
-	rs, ok := ro.pending[string(context)]
-	if !ok {
-		return nil
-	}
-	rs.acks[id] = true
-	return rs.acks
+// addRequest queues request m, which arrived when the commit index was index,
+// counts the leader's own acknowledgement, and returns the context of the
+// heartbeat round that confirms it.
+func (ro *readOnly) addRequest(index uint64, m Message, self uint64) []byte {
+	ro.round++
+	ro.queue = append(ro.queue, readIndexRequest{req: m, index: index, round: ro.round})
+	ro.acked[self] = ro.round
+	return roundContext(ro.round)
 }
 
-// advance removes and returns every request up to and including the one
-// with m's context, which a quorum has now confirmed.
-func (ro *readOnly) advance(m Message) []*readIndexStatus {
-	ctx := string(m.Context)
-	n := -1
-	for i, c := range ro.queue {
-		if c == ctx {
-			n = i + 1
-			break
-		}
+// recvAck records that id answered a heartbeat carrying context.
+func (ro *readOnly) recvAck(id uint64, context []byte) {
+	if round, ok := parseRoundContext(context); ok && round > ro.acked[id] {
+		ro.acked[id] = round
 	}
-	if n < 0 {
-		return nil
-	}
-	rss := make([]*readIndexStatus, n)
-	for i, c := range ro.queue[:n] {
-		rs, ok := ro.pending[c]
-		if !ok {
-			panic("raft: read index queue and pending map disagree")
-		}
-		rss[i] = rs
-		delete(ro.pending, c)
-	}
-	ro.queue = ro.queue[n:]
-	return rss
 }
 
-// lastPendingRequestCtx returns the context of the newest pending request,
-// which heartbeats carry so that their acknowledgements confirm it (and
-// every older request), or "" if none is pending.
-func (ro *readOnly) lastPendingRequestCtx() string {
+// confirmed removes and returns the requests whose round a quorum of voters
+// has answered, oldest first.
+func (ro *readOnly) confirmed(voters quorum.JointConfig) []readIndexRequest {
 	if len(ro.queue) == 0 {
-		return ""
+		return nil
 	}
-	return ro.queue[len(ro.queue)-1]
+	quorumRound := uint64(voters.CommittedIndex(ro.acked))
+	n := 0
+	for n < len(ro.queue) && ro.queue[n].round <= quorumRound {
+		n++
+	}
+	done := ro.queue[:n:n]
+	ro.queue = ro.queue[n:]
+	return done
+}
+
+// lastPendingRequestCtx returns the context of the newest waiting round,
+// which every heartbeat carries so that its answer confirms all waiting
+// requests, or nil if none waits.
+func (ro *readOnly) lastPendingRequestCtx() []byte {
+	if len(ro.queue) == 0 {
+		return nil
+	}
+	return roundContext(ro.queue[len(ro.queue)-1].round)
+}
+
+// roundContext encodes a heartbeat round number as a heartbeat context.
+func roundContext(round uint64) []byte {
+	return binary.BigEndian.AppendUint64(make([]byte, 0, 8), round)
+}
+
+// parseRoundContext decodes roundContext's encoding.
+func parseRoundContext(context []byte) (uint64, bool) {
+	if len(context) != 8 {
+		return 0, false
+	}
+	return binary.BigEndian.Uint64(context), true
 }
 
 // handleReadIndex answers a ReadIndex request on the leader. The read index
@@ -116,11 +137,7 @@ func (r *raft) handleReadIndex(m Message) {
 func (r *raft) serveReadIndex(m Message) {
 	switch r.readOnly.option {
 	case ReadOnlySafe:
-		ctx := m.Entries[0].Data
-		r.readOnly.addRequest(r.raftLog.committed, m)
-		// The leader's own acknowledgement counts towards the quorum.
-		r.readOnly.recvAck(r.id, ctx)
-		r.bcastHeartbeatWithCtx(ctx)
+		r.bcastHeartbeatWithCtx(r.readOnly.addRequest(r.raftLog.committed, m, r.id))
 	case ReadOnlyLeaseBased:
 		r.respondToReadIndex(m, r.raftLog.committed, ReasonLease)
 	}
@@ -129,10 +146,8 @@ func (r *raft) serveReadIndex(m Message) {
 // confirmReadIndex counts a heartbeat answer carrying a read context and
 // answers every request a quorum has now confirmed.
 func (r *raft) confirmReadIndex(m Message) {
-	if r.trk.Voters.VoteResult(r.readOnly.recvAck(m.From, m.Context)) != quorum.VoteWon {
-		return
-	}
-	for _, rs := range r.readOnly.advance(m) {
+	r.readOnly.recvAck(m.From, m.Context)
+	for _, rs := range r.readOnly.confirmed(r.trk.Voters) {
 		r.respondToReadIndex(rs.req, rs.index, ReasonQuorumConfirmed)
 	}
 }

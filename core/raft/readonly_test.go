@@ -1,7 +1,10 @@
 package raft
 
 import (
+	"encoding/binary"
 	"testing"
+
+	"github.com/raft-playground/playground/core/raft/quorum"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -124,24 +127,67 @@ func TestReadIndexWithoutLeaderIsDropped(t *testing.T) {
 	assert.Equal(t, ReasonNoLeader, eventOfKind(t, n.node(2).events, EventReadDropped).Reason)
 }
 
-func TestReadOnlyQueue(t *testing.T) {
+func TestReadOnlyRounds(t *testing.T) {
 	ro := newReadOnly(ReadOnlySafe)
+	voters := quorum.JointConfig{quorum.NewMajorityConfig(1, 2, 3), nil}
 	req := func(ctx string) Message {
 		return Message{Type: MsgReadIndex, Entries: []Entry{{Data: []byte(ctx)}}}
 	}
-	ro.addRequest(3, req("a"))
-	ro.addRequest(4, req("b"))
-	ro.addRequest(9, req("a")) // a duplicate context is not queued twice
-	assert.Equal(t, "b", ro.lastPendingRequestCtx())
-	assert.Equal(t, map[uint64]bool{1: true}, ro.recvAck(1, []byte("b")))
-	assert.Nil(t, ro.recvAck(1, []byte("unknown")))
+	first := ro.addRequest(3, req("a"), 1)
+	second := ro.addRequest(4, req("a"), 1) // the same request context is fine
+	assert.Equal(t, second, ro.lastPendingRequestCtx())
+	assert.NotEqual(t, first, second)
 
-	rss := ro.advance(Message{Context: []byte("b")})
-	require.Len(t, rss, 2)
-	assert.Equal(t, uint64(3), rss[0].index)
-	assert.Equal(t, uint64(4), rss[1].index)
-	assert.Empty(t, ro.pending)
-	assert.Empty(t, ro.queue)
-	assert.Equal(t, "", ro.lastPendingRequestCtx())
-	assert.Nil(t, ro.advance(Message{Context: []byte("b")}))
+	// An answer to the first round confirms only the first request.
+	ro.recvAck(2, first)
+	done := ro.confirmed(voters)
+	require.Len(t, done, 1)
+	assert.Equal(t, uint64(3), done[0].index)
+	// An answer to the second round confirms the second.
+	ro.recvAck(3, second)
+	done = ro.confirmed(voters)
+	require.Len(t, done, 1)
+	assert.Equal(t, uint64(4), done[0].index)
+	assert.Nil(t, ro.lastPendingRequestCtx())
+	assert.Nil(t, ro.confirmed(voters))
+
+	// Garbage contexts are ignored; rounds keep growing after a reset.
+	ro.recvAck(2, []byte("junk"))
+	ro.reset()
+	third := ro.addRequest(5, req("b"), 1)
+	assert.Greater(t, binary.BigEndian.Uint64(third), binary.BigEndian.Uint64(second))
+}
+
+func TestReadIndexSameContextFromTwoFollowers(t *testing.T) {
+	// Two followers forward reads whose contexts are equal (each numbers its
+	// own requests); the leader answers both.
+	n := newInstantNetwork(t, []uint64{1, 2, 3}, nil)
+	n.electLeader(1)
+	n.node(2).rn.ReadIndex([]byte("1"))
+	n.node(3).rn.ReadIndex([]byte("1"))
+	n.settle()
+	assert.Equal(t, []ReadState{{Index: 4, RequestCtx: []byte("1")}}, n.node(2).readStates)
+	assert.Equal(t, []ReadState{{Index: 4, RequestCtx: []byte("1")}}, n.node(3).readStates)
+}
+
+func TestReadIndexEachRequestWaitsForItsOwnRound(t *testing.T) {
+	// A heartbeat answered before a request arrived proves nothing about
+	// leadership after it: the second read waits for a later round.
+	n := newInstantNetwork(t, []uint64{1, 2, 3}, nil)
+	n.electLeader(1)
+	n.isolate(1)
+	n.node(1).rn.ReadIndex([]byte("early"))
+	n.settle()
+	early := n.raft(1).readOnly.queue[0].round
+	// Node 2 answers the early round only after the second request.
+	n.node(1).rn.ReadIndex([]byte("late"))
+	n.settle()
+	require.NoError(t, n.node(1).rn.Step(Message{From: 2, To: 1, Type: MsgHeartbeatResp, Term: n.raft(1).Term, Context: roundContext(early)}))
+	n.settle()
+	require.Len(t, n.node(1).readStates, 1)
+	assert.Equal(t, []byte("early"), n.node(1).readStates[0].RequestCtx)
+	n.heal()
+	n.tick(1, 1)
+	require.Len(t, n.node(1).readStates, 2)
+	assert.Equal(t, []byte("late"), n.node(1).readStates[1].RequestCtx)
 }

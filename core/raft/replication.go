@@ -153,11 +153,7 @@ func (r *raft) bcastAppend() {
 // bcastHeartbeat sends heartbeats to everyone. They carry the context of the
 // newest pending read request, so that their answers confirm it.
 func (r *raft) bcastHeartbeat() {
-	if ctx := r.readOnly.lastPendingRequestCtx(); ctx != "" {
-		r.bcastHeartbeatWithCtx([]byte(ctx))
-	} else {
-		r.bcastHeartbeatWithCtx(nil)
-	}
+	r.bcastHeartbeatWithCtx(r.readOnly.lastPendingRequestCtx())
 }
 
 func (r *raft) bcastHeartbeatWithCtx(ctx []byte) {
