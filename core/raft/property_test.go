@@ -14,9 +14,10 @@ import (
 )
 
 // TestSafetyUnderRandomFaults runs random sequences of ticks, deliveries,
-// proposals, crashes and restarts on 3- and 5-member clusters whose network
-// drops, duplicates and reorders messages, and checks the safety properties
-// of Raft figure 3 after every step:
+// proposals, log compactions, crashes and restarts on 3- and 5-member
+// clusters whose network drops, duplicates and reorders messages (so lagging
+// members need InstallSnapshot), and checks the safety properties of Raft
+// figure 3 after every step:
 //
 //   - Election Safety: at most one leader in a term (§5.2);
 //   - Log Matching: two logs with an entry of the same index and term are
@@ -198,13 +199,15 @@ func (w *faultyWorld) randomStep() {
 		w.log("tick %d", id)
 		w.nodes[id].rn.Tick()
 		w.collect(id)
-	case r < 90 && len(up) > 0:
+	case r < 88 && len(up) > 0:
 		id := up[w.rng.IntN(len(up))]
 		w.proposals++
 		data := fmt.Appendf(nil, "p%d", w.proposals)
 		w.log("propose %s at %d", data, id)
 		_ = w.nodes[id].rn.Propose(data) // dropped without a leader; that is fine
 		w.collect(id)
+	case r < 90 && len(up) > 0:
+		w.compact(up[w.rng.IntN(len(up))])
 	case r < 90+w.crashPercent && len(up) > 0:
 		id := up[w.rng.IntN(len(up))]
 		w.log("crash %d", id)
@@ -221,6 +224,26 @@ func (w *faultyWorld) randomStep() {
 		}
 		w.restart(down[w.rng.IntN(len(down))])
 	}
+}
+
+// compact snapshots member id at the last index it applied and discards the
+// log up to there, as a member does to bound its log.
+func (w *faultyWorld) compact(id uint64) {
+	n := w.nodes[id]
+	if len(n.applied) == 0 {
+		return
+	}
+	index := n.applied[len(n.applied)-1].Index
+	snap, err := n.storage.Snapshot()
+	require.NoError(w.t, err)
+	if index <= snap.Metadata.Index {
+		return
+	}
+	w.log("compact %d at %d", id, index)
+	cs := n.status().Config
+	_, err = n.storage.CreateSnapshot(index, &cs, nil)
+	require.NoError(w.t, err)
+	require.NoError(w.t, n.storage.Compact(index))
 }
 
 // restart rebuilds a crashed member from what it persisted. Its state
@@ -251,6 +274,7 @@ func (w *faultyWorld) deliverRandom() {
 	case r < w.dropPercent:
 		w.log("drop %s %d->%d term %d", m.Type, m.From, m.To, m.Term)
 		w.inflight = slices.Delete(w.inflight, i, i+1)
+		w.reportSnapshot(m, raft.SnapshotFailure)
 		return
 	case r < w.dropPercent+w.dupPercent:
 		w.log("duplicate %s %d->%d", m.Type, m.From, m.To)
@@ -259,6 +283,7 @@ func (w *faultyWorld) deliverRandom() {
 	}
 	if w.down[m.To] {
 		w.log("lost %s %d->%d (receiver down)", m.Type, m.From, m.To)
+		w.reportSnapshot(m, raft.SnapshotFailure)
 		return
 	}
 	w.log("deliver %s %d->%d term %d index %d entries %d commit %d reject %v",
@@ -267,6 +292,17 @@ func (w *faultyWorld) deliverRandom() {
 		require.ErrorIs(w.t, err, raft.ErrProposalDropped)
 	}
 	w.collect(m.To)
+	w.reportSnapshot(m, raft.SnapshotFinish)
+}
+
+// reportSnapshot tells the sender of a snapshot whether it arrived, as the
+// application's transport must.
+func (w *faultyWorld) reportSnapshot(m raft.Message, status raft.SnapshotStatus) {
+	if m.Type != raft.MsgSnap || w.down[m.From] {
+		return
+	}
+	w.nodes[m.From].rn.ReportSnapshot(m.To, status)
+	w.collect(m.From)
 }
 
 // collect processes member id's Ready: it persists, queues the messages,
@@ -277,6 +313,9 @@ func (w *faultyWorld) collect(id uint64) {
 		before := len(n.applied)
 		rd := n.process()
 		w.inflight = append(w.inflight, rd.Messages...)
+		if !rd.Snapshot.IsEmpty() {
+			w.recordSnapshot(id, rd.Snapshot.Metadata)
+		}
 		term := n.status().Term
 		for _, e := range n.applied[before:] {
 			w.recordApplied(id, e, term)
@@ -308,6 +347,17 @@ func (w *faultyWorld) recordApplied(id uint64, e raft.Entry, term uint64) {
 	}
 }
 
+// recordSnapshot checks a snapshot a member installs: its last entry must be
+// the entry committed at that index, if one is known; the member's state
+// machine then continues after it.
+func (w *faultyWorld) recordSnapshot(id uint64, meta raft.SnapshotMetadata) {
+	if c, ok := w.committed[meta.Index]; ok && c.entry.Term != meta.Term && w.violation == nil {
+		w.violation = fmt.Errorf("State Machine Safety: member %d installed a snapshot at index %d of term %d, but the entry committed there is %s",
+			id, meta.Index, meta.Term, describe(c.entry))
+	}
+	w.appliedUpTo[id] = meta.Index
+}
+
 func describe(e raft.Entry) string { return fmt.Sprintf("(term %d, %q)", e.Term, e.Data) }
 
 // checkSafety checks Election Safety, Log Matching and Leader Completeness
@@ -331,8 +381,12 @@ func (w *faultyWorld) checkSafety() error {
 			return fmt.Errorf("Election Safety: members %d and %d both led term %d", other, id, st.Term)
 		}
 		w.leaders[st.Term] = id
+		first, err := n.storage.FirstIndex()
+		require.NoError(w.t, err)
 		for index, c := range w.committed {
-			if c.term > st.Term {
+			if c.term > st.Term || index < first {
+				// Entries before the first index are covered by the
+				// leader's snapshot, which holds only committed entries.
 				continue
 			}
 			e, ok := entryAt(logs[id], index)
