@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -36,11 +37,11 @@ type Watch struct {
 	// Key and RangeEnd select the watched keys as in etcd: RangeEnd "" is the
 	// single key, "\x00" every key ≥ Key, otherwise [Key, RangeEnd).
 	Key, RangeEnd string
-	// StartRev is the revision the watch asked to start at (0: from the
-	// revision after CreatedRev).
+	// StartRev is the revision the watch asked to start at, if known (0
+	// otherwise).
 	StartRev int64
 	// CreatedRev is the store revision when the watch was created, if known
-	// (0 otherwise); with StartRev 0 the watch must report every change after it.
+	// (0 otherwise): the watch must report every change after it.
 	CreatedRev int64
 	Responses  []WatchResponse
 }
@@ -122,9 +123,14 @@ func checkWatch(byRev map[int64][]Event, store []Event, w Watch) error {
 	if last == nil {
 		return nil
 	}
+	// The watch must report every matching change from its start revision,
+	// or else from just after its creation; a watch whose start is unknown
+	// is held to the span it did report. A watch created with an older start
+	// revision reports earlier events too, which is why the creation bound
+	// never lies above the first event delivered.
 	from := w.StartRev
 	if from == 0 && w.CreatedRev > 0 {
-		from = w.CreatedRev + 1
+		from = min(w.CreatedRev+1, delivered[0].Rev)
 	}
 	if from == 0 {
 		from = delivered[0].Rev
@@ -162,4 +168,41 @@ func describeEvents(events []Event) string {
 		parts[i] = e.String()
 	}
 	return strings.Join(parts, ", ")
+}
+
+// ObservedHistory builds a store history from what the watches themselves
+// received, for when the store's own history is not available: the union of
+// every delivered event, in revision order, keeping the order events of one
+// revision arrived in. Checking watches against it still finds broken order,
+// duplicates, split revisions and one watch missing an event another watch
+// of the same keys received; it cannot find an event that every watch
+// missed. It refuses watches that disagree about what happened at a
+// revision, naming both.
+func ObservedHistory(watches []Watch) ([]Event, error) {
+	type revKey struct {
+		rev int64
+		key string
+	}
+	seen := map[revKey]Event{}
+	from := map[revKey]string{}
+	var out []Event
+	for _, w := range watches {
+		for _, r := range w.Responses {
+			for _, e := range r.Events {
+				k := revKey{e.Rev, e.Key}
+				if prev, ok := seen[k]; ok {
+					if prev != e {
+						return nil, &WatchError{Watch: w.String(), Guarantee: "valid",
+							Msg: fmt.Sprintf("it received %s, but %s received %s", e, from[k], prev)}
+					}
+					continue
+				}
+				seen[k] = e
+				from[k] = w.String()
+				out = append(out, e)
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Rev < out[j].Rev })
+	return out, nil
 }

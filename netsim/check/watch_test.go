@@ -69,3 +69,24 @@ func TestWatchErrorText(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, "c2's watch on a.. breaks the reliable guarantee: it never received rev 3 put a=2, although it received revision 4 and watches from revision 2", err.Error())
 }
+
+func TestObservedHistory(t *testing.T) {
+	a := withResponses(Watch{Client: "c1", Key: "a", RangeEnd: "\x00"}, []Event{ev(2, "a", "1")}, []Event{ev(3, "a", "2"), {Rev: 3, Key: "b", Delete: true}})
+	b := withResponses(Watch{Client: "c2", Key: "b"}, []Event{{Rev: 3, Key: "b", Delete: true}})
+	history, err := ObservedHistory([]Watch{b, a})
+	require.NoError(t, err)
+	assert.Equal(t, []Event{ev(2, "a", "1"), {Rev: 3, Key: "b", Delete: true}, ev(3, "a", "2")}, history,
+		"revision order; within a revision, first seen first")
+
+	gap := withResponses(Watch{Client: "c3", Key: "a", RangeEnd: "\x00", StartRev: 2}, []Event{ev(2, "a", "1")}, []Event{ev(5, "a", "9")})
+	history, err = ObservedHistory([]Watch{a, gap})
+	require.NoError(t, err)
+	var we *WatchError
+	require.ErrorAs(t, Watches(history, []Watch{a, gap}), &we)
+	assert.Equal(t, "reliable", we.Guarantee, "c3 missed revision 3, which c1 saw")
+
+	liar := withResponses(Watch{Client: "c4", Key: "a"}, []Event{ev(2, "a", "other")})
+	_, err = ObservedHistory([]Watch{a, liar})
+	require.ErrorAs(t, err, &we)
+	assert.Equal(t, "valid", we.Guarantee)
+}

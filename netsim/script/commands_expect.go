@@ -108,13 +108,15 @@ const (
 )
 
 // ExpectReply asserts the outcome of a client's latest request:
-// `expect reply c1 ok [value=bar] [rev=N] [count=N]`, `expect reply c1 error=compacted`,
-// `expect reply c1 pending`.
+// `expect reply c1 ok [branch=then|else] [value=bar] [rev=N] [count=N]`,
+// `expect reply c1 error=compacted`, `expect reply c1 pending`.
 type ExpectReply struct {
 	Client string
 	Status ReplyStatus
-	Error  string  // with ReplyError: the error code, such as compacted or not-leader
-	Value  *string // with ReplyOK: the value read (the first key's, for a range)
+	Error  string // with ReplyError: the error code, such as compacted or not-leader
+	// Branch is, for a txn, the branch that ran: "then" or "else" ("": any).
+	Branch string
+	Value  *string // with ReplyOK: the value read (the first key's, for a range; a txn's first get)
 	Rev    *int64  // with ReplyOK: the revision of the reply
 	Count  *int64  // with ReplyOK: the number of keys read or deleted
 }
@@ -129,6 +131,9 @@ func (c *ExpectReply) Format() string {
 		return s + " pending"
 	}
 	s += " ok"
+	if c.Branch != "" {
+		s += " branch=" + c.Branch
+	}
 	if c.Value != nil {
 		s += " value=" + quote(*c.Value)
 	}

@@ -185,9 +185,15 @@ func parseExpectReply(p *lineParser) (Command, error) {
 	default:
 		return nil, p.errTok(t, "expected ok, error=CODE or pending, found %q", t.text)
 	}
-	opts, err := p.options(nil, []string{"value", "rev", "count"})
+	opts, err := p.options(nil, []string{"branch", "value", "rev", "count"})
 	if err != nil {
 		return nil, err
+	}
+	if t, ok := opts["branch"]; ok {
+		if t.value != "then" && t.value != "else" {
+			return nil, p.errVal(t, "branch must be then or else, not %q", t.value)
+		}
+		c.Branch = t.value
 	}
 	if t, ok := opts["value"]; ok {
 		v := t.value
