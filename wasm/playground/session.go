@@ -2,12 +2,250 @@
 
 package main
 
-// session holds the one simulated world the page works with.
-type session struct{}
+import (
+	"fmt"
+
+	"github.com/hack-pad/safejs"
+
+	"github.com/raft-playground/playground/netsim"
+	"github.com/raft-playground/playground/netsim/script"
+)
+
+// session holds the one simulated world the page works with. It is replaced
+// whole by create and otherwise changed only through the script session, so
+// everything the learner does is recorded in the script.
+type session struct {
+	// Invariant: nil until the first successful create.
+	sess *script.Session
+}
 
 func newSession() *session { return &session{} }
 
+// status is what a call that moved the world returns.
+type status struct {
+	NowUs  netsim.Time `json:"nowUs"`
+	Events int         `json:"events"`
+}
+
+// execResult is what exec returns: the status and what the line printed.
+type execResult struct {
+	status
+	Output string `json:"output"`
+}
+
+// eventBatch is the explanation feed after a cursor.
+type eventBatch struct {
+	Cursor int                `json:"cursor"`
+	Events []netsim.EventView `json:"events"`
+}
+
+// createOptions is create's object argument.
+type createOptions struct {
+	Script string  `json:"script"`
+	Size   *int    `json:"size"`
+	Seed   *uint64 `json:"seed"`
+}
+
+// defaultRunUntilMax bounds runUntil when the page gives no max.
+const defaultRunUntilMax = 10 * netsim.Second
+
 // methods lists the functions of the global object.
 func (s *session) methods() map[string]method {
-	return map[string]method{}
+	return map[string]method{
+		"create":   s.create,
+		"exec":     s.exec,
+		"run":      s.run,
+		"runUntil": s.runUntil,
+		"step":     s.step,
+		"view":     s.view,
+		"events":   s.events,
+		"seek":     s.seek,
+		"script":   s.script,
+	}
+}
+
+// create starts a new world from script text, or from {script} or {size,
+// seed}. A script that fails leaves the current session as it was.
+func (s *session) create(args []safejs.Value) (any, error) {
+	text, err := createScript(args)
+	if err != nil {
+		return nil, err
+	}
+	sess, err := script.RunScript(text, nil)
+	if err != nil {
+		return nil, err
+	}
+	s.sess = sess
+	return s.status(), nil
+}
+
+// createScript turns create's argument into script text.
+func createScript(args []safejs.Value) (string, error) {
+	if len(args) == 0 || args[0].IsUndefined() || args[0].IsNull() {
+		return "cluster\n", nil
+	}
+	if args[0].Type() == safejs.TypeString {
+		return args[0].String()
+	}
+	if args[0].Type() != safejs.TypeObject {
+		return "", badArgument("create takes script text or {script} or {size, seed}, not a %s", args[0].Type())
+	}
+	var opts createOptions
+	if err := fromJS(args[0], &opts); err != nil {
+		return "", badArgument("create options: %v", err)
+	}
+	if opts.Script != "" {
+		if opts.Size != nil || opts.Seed != nil {
+			return "", badArgument("create: give either a script or size and seed, not both")
+		}
+		return opts.Script, nil
+	}
+	line := "cluster"
+	if opts.Size != nil {
+		line += fmt.Sprintf(" size=%d", *opts.Size)
+	}
+	if opts.Seed != nil {
+		line += fmt.Sprintf(" seed=%d", *opts.Seed)
+	}
+	return line + "\n", nil
+}
+
+// exec applies one script line now and records it.
+func (s *session) exec(args []safejs.Value) (any, error) {
+	line, err := stringArg(args, 0, "exec", "a script line")
+	if err != nil {
+		return nil, err
+	}
+	if err := s.require(); err != nil {
+		return nil, err
+	}
+	out, err := s.sess.Exec(line)
+	if err != nil {
+		return nil, err
+	}
+	return execResult{status: s.status(), Output: out}, nil
+}
+
+// run lets virtual time pass: a duration text ("50ms") or microseconds.
+func (s *session) run(args []safejs.Value) (any, error) {
+	d, err := durationArg(args, 0, "run")
+	if err != nil {
+		return nil, err
+	}
+	if err := s.require(); err != nil {
+		return nil, err
+	}
+	if err := s.sess.Run(d); err != nil {
+		return nil, err
+	}
+	return s.status(), nil
+}
+
+// runUntil runs until a condition holds. "leader" is the condition scripts
+// know (`run until=leader`); max bounds the run.
+func (s *session) runUntil(args []safejs.Value) (any, error) {
+	cond, err := stringArg(args, 0, "runUntil", "a condition")
+	if err != nil {
+		return nil, err
+	}
+	if cond != "leader" {
+		return nil, badArgument("runUntil: unknown condition %q; the condition scripts know is \"leader\"", cond)
+	}
+	limit := defaultRunUntilMax
+	if len(args) > 1 && !args[1].IsUndefined() {
+		if limit, err = durationArg(args, 1, "runUntil"); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.require(); err != nil {
+		return nil, err
+	}
+	if err := s.sess.RunUntilLeader(limit); err != nil {
+		return nil, err
+	}
+	return s.status(), nil
+}
+
+// step delivers the next event only.
+func (s *session) step([]safejs.Value) (any, error) {
+	if err := s.require(); err != nil {
+		return nil, err
+	}
+	if err := s.sess.Step(); err != nil {
+		return nil, err
+	}
+	return s.status(), nil
+}
+
+// view returns everything to draw, with one member's key-value detail when
+// a member name is given.
+func (s *session) view(args []safejs.Value) (any, error) {
+	var kvMember uint64
+	if len(args) > 0 && !args[0].IsUndefined() && !args[0].IsNull() {
+		name, err := stringArg(args, 0, "view", "a member name such as \"s1\"")
+		if err != nil {
+			return nil, err
+		}
+		id, ok := netsim.ParseMemberName(name)
+		if !ok {
+			return nil, badArgument("view: %q is not a member name; members are s1 to s%d", name, netsim.MaxMembers)
+		}
+		kvMember = id
+	}
+	if err := s.require(); err != nil {
+		return nil, err
+	}
+	return s.sess.World().View(kvMember), nil
+}
+
+// events returns the explanation feed after a cursor.
+func (s *session) events(args []safejs.Value) (any, error) {
+	cursor, err := intArg(args, 0, "events", "a cursor (0 for every event)")
+	if err != nil {
+		return nil, err
+	}
+	if err := s.require(); err != nil {
+		return nil, err
+	}
+	// The world clamps a cursor beyond its end, so the next cursor is
+	// counted from where it actually started.
+	w := s.sess.World()
+	from := min(int(cursor), len(w.Events(0)))
+	feed := w.Feed(from, netsim.English)
+	return eventBatch{Cursor: from + len(feed), Events: feed}, nil
+}
+
+// seek moves the world to a virtual time; acting afterwards forks there.
+func (s *session) seek(args []safejs.Value) (any, error) {
+	t, err := intArg(args, 0, "seek", "a virtual time in microseconds")
+	if err != nil {
+		return nil, err
+	}
+	if err := s.require(); err != nil {
+		return nil, err
+	}
+	if err := s.sess.Seek(netsim.Time(t)); err != nil {
+		return nil, err
+	}
+	return s.status(), nil
+}
+
+// script returns the session as canonical script text.
+func (s *session) script([]safejs.Value) (any, error) {
+	if err := s.require(); err != nil {
+		return nil, err
+	}
+	return s.sess.Script(), nil
+}
+
+func (s *session) require() error {
+	if s.sess == nil {
+		return &callError{Code: codeNoSession, Message: "no cluster yet: call create first"}
+	}
+	return nil
+}
+
+func (s *session) status() status {
+	w := s.sess.World()
+	return status{NowUs: w.Now(), Events: len(w.Events(0))}
 }

@@ -1,0 +1,171 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/hack-pad/safejs"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// newEngine exports a fresh session the way main does and returns the
+// JavaScript object.
+func newEngine(t *testing.T) safejs.Value {
+	t.Helper()
+	obj, err := exportObject(newSession().methods())
+	require.NoError(t, err)
+	return obj
+}
+
+// callInto calls a method and decodes its JavaScript result into v, failing
+// the test when the call returned an error value.
+func callInto(t *testing.T, obj safejs.Value, v any, name string, args ...any) {
+	t.Helper()
+	text := callJS(t, obj, name, args...)
+	require.NotContains(t, text, `"error":{"code"`, "%s(%v) failed: %s", name, args, text)
+	require.NoError(t, json.Unmarshal([]byte(text), v), text)
+}
+
+// errorCode calls a method that must fail and returns the error's code and message.
+func errorCode(t *testing.T, obj safejs.Value, name string, args ...any) (code, message string) {
+	t.Helper()
+	var out struct {
+		Error *callError `json:"error"`
+	}
+	text := callJS(t, obj, name, args...)
+	require.NoError(t, json.Unmarshal([]byte(text), &out), text)
+	require.NotNil(t, out.Error, "%s(%v) should fail, got %s", name, args, text)
+	return out.Error.Code, out.Error.Message
+}
+
+type testView struct {
+	NowUs   int64 `json:"nowUs"`
+	Leader  int   `json:"leader"`
+	Term    int   `json:"term"`
+	Members []struct {
+		Name  string `json:"name"`
+		Role  string `json:"role"`
+		State string `json:"state"`
+	} `json:"members"`
+	KV *struct {
+		Keys []struct {
+			Key   string `json:"key"`
+			Value string `json:"value"`
+		} `json:"keys"`
+	} `json:"kv"`
+	Events int `json:"events"`
+}
+
+func TestCallsBeforeCreateNeedASession(t *testing.T) {
+	engine := newEngine(t)
+	for _, call := range []struct {
+		name string
+		args []any
+	}{
+		{"exec", []any{"crash s1"}}, {"run", []any{"1s"}}, {"step", nil}, {"view", nil},
+		{"events", []any{0}}, {"seek", []any{0}}, {"script", nil}, {"runUntil", []any{"leader"}},
+	} {
+		t.Run(call.name, func(t *testing.T) {
+			code, _ := errorCode(t, engine, call.name, call.args...)
+			assert.Equal(t, codeNoSession, code)
+		})
+	}
+}
+
+func TestSessionThroughTheBridge(t *testing.T) {
+	engine := newEngine(t)
+	var st status
+	callInto(t, engine, &st, "create", "cluster size=3 seed=7\nrun until=leader max=5s\n")
+	assert.Positive(t, st.NowUs)
+
+	var v testView
+	callInto(t, engine, &v, "view")
+	require.Len(t, v.Members, 3)
+	assert.NotZero(t, v.Leader, "the script ran until a leader existed")
+	assert.Nil(t, v.KV, "no member asked for, no key-value detail")
+
+	var res execResult
+	callInto(t, engine, &res, "exec", `put c1 greeting "<b>hello</b>"`)
+	callInto(t, engine, &st, "run", "2s")
+	callInto(t, engine, &v, "view", "s2")
+	require.NotNil(t, v.KV)
+	require.Len(t, v.KV.Keys, 1)
+	assert.Equal(t, "greeting", v.KV.Keys[0].Key)
+	assert.Equal(t, "<b>hello</b>", v.KV.Keys[0].Value, "values are data, passed through untouched")
+
+	var batch eventBatch
+	callInto(t, engine, &batch, "events", 0)
+	assert.Equal(t, v.Events, batch.Cursor)
+	assert.Len(t, batch.Events, batch.Cursor)
+	callInto(t, engine, &batch, "events", batch.Cursor)
+	assert.Empty(t, batch.Events)
+	callInto(t, engine, &batch, "events", 1<<40)
+	assert.Equal(t, v.Events, batch.Cursor, "a cursor past the end is clamped")
+
+	var text string
+	callInto(t, engine, &text, "script")
+	assert.Contains(t, text, "put c1 greeting")
+
+	t.Run("the script replays to the same view", func(t *testing.T) {
+		replay := newEngine(t)
+		var replayed testView
+		callInto(t, replay, &st, "create", map[string]any{"script": text})
+		callInto(t, replay, &replayed, "view", "s2")
+		assert.Equal(t, v, replayed)
+	})
+
+	t.Run("seek moves the clock back", func(t *testing.T) {
+		callInto(t, engine, &st, "seek", 1_000_000)
+		assert.EqualValues(t, 1_000_000, st.NowUs)
+	})
+}
+
+func TestBadInputChangesNothing(t *testing.T) {
+	engine := newEngine(t)
+	var st status
+	callInto(t, engine, &st, "create", map[string]any{"size": 3, "seed": 2})
+	var before string
+	callInto(t, engine, &before, "script")
+
+	tests := []struct {
+		name     string
+		method   string
+		args     []any
+		wantCode string
+	}{
+		{"misspelt command", "exec", []any{"crsh s1"}, codeRejected},
+		{"unknown member", "exec", []any{"crash s8"}, codeRejected},
+		{"exec of a number", "exec", []any{5}, codeBadArgument},
+		{"negative duration", "run", []any{"-1s"}, codeBadArgument},
+		{"zero duration", "run", []any{0}, codeBadArgument},
+		{"fractional microseconds", "run", []any{1.5}, codeBadArgument},
+		{"duration without unit", "run", []any{"10"}, codeBadArgument},
+		{"unknown condition", "runUntil", []any{"sunrise"}, codeBadArgument},
+		{"member name out of range", "view", []any{"s10"}, codeBadArgument},
+		{"member as a number", "view", []any{3}, codeBadArgument},
+		{"negative cursor", "events", []any{-1}, codeBadArgument},
+		{"seek to a string", "seek", []any{"1s"}, codeBadArgument},
+		{"misspelt create option", "create", []any{map[string]any{"sise": 3}}, codeBadArgument},
+		{"script and size", "create", []any{map[string]any{"script": "cluster", "size": 3}}, codeBadArgument},
+		{"size out of range", "create", []any{map[string]any{"size": 12}}, codeRejected},
+		{"script with a bad line", "create", []any{"cluster size=3\nrun 1s\nfly s1\n"}, codeRejected},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, msg := errorCode(t, engine, tt.method, tt.args...)
+			assert.Equal(t, tt.wantCode, code, msg)
+			assert.NotEmpty(t, msg)
+			var after string
+			callInto(t, engine, &after, "script")
+			assert.Equal(t, before, after, "a refused call changes nothing")
+		})
+	}
+
+	t.Run("a bad script line is named", func(t *testing.T) {
+		_, msg := errorCode(t, engine, "create", "cluster size=3\nrun 1s\nfly s1\n")
+		assert.Contains(t, msg, "line 3")
+	})
+}
