@@ -55,6 +55,19 @@ export class Feed {
       ),
       this.list,
     );
+    // One listener for the whole list: items are many and short-lived.
+    const activate = (target: EventTarget | null): void => {
+      const li = target instanceof Element ? target.closest<HTMLLIElement>("li.feed-item") : null;
+      const e = li ? this.bySeq.get(Number(li.dataset.seq)) : undefined;
+      if (e) this.callbacks.highlight(e);
+    };
+    this.list.addEventListener("click", (ev) => activate(ev.target));
+    this.list.addEventListener("keydown", (ev) => {
+      if (ev.key === "Enter" || ev.key === " ") {
+        ev.preventDefault();
+        activate(ev.target);
+      }
+    });
     this.filter.addEventListener("input", () => this.rebuildNext());
     this.kind.addEventListener("change", () => this.rebuildNext());
     this.everything.addEventListener("change", () => this.rebuildNext());
@@ -62,6 +75,8 @@ export class Feed {
 
   private pendingRebuild = true;
   private events: EventView[] = [];
+  /** bySeq finds the event of a shown item; it holds only the items in the list. */
+  private readonly bySeq = new Map<number, EventView>();
 
   private rebuildNext(): void {
     this.pendingRebuild = true;
@@ -77,6 +92,7 @@ export class Feed {
     if (this.pendingRebuild || rewound) {
       this.pendingRebuild = false;
       clear(this.list);
+      this.bySeq.clear();
       this.shown = 0;
       this.lastSeq = -1;
     }
@@ -99,8 +115,10 @@ export class Feed {
       added.reverse();
       this.list.prepend(...added);
       this.shown += added.length;
-      while (this.shown > shownMax && this.list.lastChild) {
-        this.list.removeChild(this.list.lastChild);
+      while (this.shown > shownMax && this.list.lastElementChild) {
+        const old = this.list.lastElementChild as HTMLElement;
+        this.bySeq.delete(Number(old.dataset.seq));
+        old.remove();
         this.shown--;
       }
     }
@@ -132,15 +150,8 @@ export class Feed {
       el("time", {}, `${(e.atUs / 1000).toFixed(1)} ms`),
       el("span", { class: "feed-text" }, e.text),
     );
-    li.setAttribute("aria-label", `${(e.atUs / 1000).toFixed(1)} milliseconds: ${e.text}`);
-    const go = (): void => this.callbacks.highlight(e);
-    li.addEventListener("click", go);
-    li.addEventListener("keydown", (ev) => {
-      if (ev.key === "Enter" || ev.key === " ") {
-        ev.preventDefault();
-        go();
-      }
-    });
+    li.dataset.seq = String(e.seq);
+    this.bySeq.set(e.seq, e);
     return li;
   }
 }

@@ -19,6 +19,8 @@ interface Cell {
 
 interface Row {
   member: string;
+  /** signature sums up what the row last showed; an unchanged row is not touched. */
+  signature: string;
   root: HTMLDivElement;
   name: HTMLDivElement;
   role: HTMLSpanElement;
@@ -130,7 +132,7 @@ export class Logs {
       el("div", { class: "log-row" }, el("div", { class: "log-name small" }), progress),
       summary,
     );
-    return { member, root, name, role, cells, progress, progressSlots, summary };
+    return { member, root, name, role, cells, progress, progressSlots, summary, signature: "" };
   }
 
   private updateRow(
@@ -140,6 +142,12 @@ export class Logs {
     progress: ProgressView | undefined,
     isLeader: boolean,
   ): void {
+    let terms = "";
+    for (const e of m.log ?? []) if (e.index >= first) terms += `${e.term}${e.synced ? "" : "u"},`;
+    const signature = [first, m.commit, m.applied, m.lastIndex, m.syncedIndex, m.compactedIndex, m.state, m.role, m.learner,
+      isLeader, progress?.match, progress?.next, progress?.state, terms].join("|");
+    if (signature === row.signature) return;
+    row.signature = signature;
     setText(row.role, roleLabel(displayRole(m), m.state).toLowerCase());
     setAttr(row.root, "data-commit", m.commit);
     setAttr(row.root, "data-applied", m.applied);
@@ -202,8 +210,8 @@ export class Logs {
       if (cell.title !== title) {
         cell.title = title;
         cell.node.title = title;
+        cell.node.dataset.index = String(index);
       }
-      setAttr(cell.node, "data-index", index);
     });
 
     // The leader's view of this follower: where it believes the follower's log matches its

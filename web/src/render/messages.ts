@@ -46,7 +46,9 @@ export class Messages {
         this.nodes.set(msg.id, node);
         node.g.style.display = "";
       }
-      if (node.msg !== msg) this.bind(node, msg);
+      // A message's type, ends and fate never change, so a node is bound once per message.
+      if (node.msg.id !== msg.id || node.msg.dropped !== msg.dropped) this.bind(node, msg);
+      else node.msg = msg;
     }
     for (const [id, node] of this.nodes) {
       if (!live.has(id)) {

@@ -43,9 +43,12 @@ interface MemberNode {
   drag: Point | null;
   radius: number;
   lastLabel: string;
+  /** signature sums up what the node last showed apart from the timer arc. */
+  signature: string;
 }
 
 interface LinkNode {
+  signature: string;
   g: SVGGElement;
   line: SVGLineElement;
   hit: SVGLineElement;
@@ -67,6 +70,8 @@ export class Ring {
   private readonly groupLabels: SVGTextElement[] = [];
   private radius = 64;
   private order: string[] = [];
+  /** linksMoved asks for the link lines to be placed again (new links or new positions). */
+  private linksMoved = false;
 
 
   constructor(private readonly callbacks: RingCallbacks) {
@@ -127,6 +132,7 @@ export class Ring {
     node.drag = p;
     toggleClass(node.g, "dragging", p !== null);
     this.place(node);
+    this.placeLinks();
   }
 
   /** focusMember moves keyboard focus to a member. */
@@ -185,6 +191,10 @@ export class Ring {
       }
     }
     this.updateLinks(members, groupOf);
+    if (this.linksMoved) {
+      this.linksMoved = false;
+      this.placeLinks();
+    }
     this.updateGroupLabels(groups, targets);
   }
 
@@ -259,7 +269,7 @@ export class Ring {
     });
     const node: MemberNode = {
       g, halo, timer, body, name, role, term, extra, group, votes, voteDots: [], cross,
-      from: at, to: at, at, tweenStart: 0, drag: null, radius: 0, lastLabel: "",
+      from: at, to: at, at, tweenStart: 0, drag: null, radius: 0, lastLabel: "", signature: "",
     };
     this.place(node);
     return node;
@@ -286,6 +296,21 @@ export class Ring {
       const c = r * 0.55;
       setAttr(node.cross, "d", `M${-c} ${-c}L${c} ${c}M${c} ${-c}L${-c} ${c}`);
     }
+    // The election timer: how far the member is into its randomized timeout. It moves every
+    // tick, so it is updated on its own and the rest only when something else changed.
+    const timeout = m.electionTimeout;
+    const elapsed = m.electionElapsed;
+    const showTimer = m.state === "up" && m.role !== "leader" && timeout > 0;
+    const circumference = 2 * Math.PI * (r + 7);
+    const fraction = showTimer ? Math.min(1, Math.max(0, elapsed / timeout)) : 0;
+    setAttr(node.timer, "stroke-dasharray", `${(fraction * circumference).toFixed(1)} ${circumference.toFixed(1)}`);
+    toggleClass(node.timer, "urgent", fraction > 0.8);
+
+    const signature = [m.role, m.learner, m.state, m.term, m.commit, group, selected, r, node.drag !== null, m.leadTransferee,
+      (m.votesGranted ?? []).join(), (m.votesRejected ?? []).join(), (m.voters ?? []).join(), all.length].join("|");
+    if (signature === node.signature) return;
+    node.signature = signature;
+
     const g = node.g;
     const role = displayRole(m);
     setAttr(g, "data-role", role);
@@ -298,15 +323,6 @@ export class Ring {
     setText(node.role, roleLabel(role, m.state));
     setText(node.term, `term ${m.term}`);
     setText(node.group, group === undefined ? "" : groupLetter(group));
-
-    // The election timer: how far the member is into its randomized timeout.
-    const timeout = m.electionTimeout;
-    const elapsed = m.electionElapsed;
-    const showTimer = m.state === "up" && m.role !== "leader" && timeout > 0;
-    const circumference = 2 * Math.PI * (r + 7);
-    const fraction = showTimer ? Math.min(1, Math.max(0, elapsed / timeout)) : 0;
-    setAttr(node.timer, "stroke-dasharray", `${(fraction * circumference).toFixed(1)} ${circumference.toFixed(1)}`);
-    toggleClass(node.timer, "urgent", fraction > 0.8);
 
     // Votes gathered during an election: one dot per voter, filled when granted.
     const campaigning = m.state === "up" && (m.role === "candidate" || m.role === "pre-candidate");
@@ -364,11 +380,15 @@ export class Ring {
         if (!link) {
           link = this.createLink(a, b);
           this.links.set(key, link);
+          this.linksMoved = true;
         }
         const ga = groupOf.get(a);
         const gb = groupOf.get(b);
         const cut = ga !== undefined && gb !== undefined && ga !== gb;
         const label = "";
+        const signature = `${cut}|${down.has(a) || down.has(b)}|${label}`;
+        if (signature === link.signature) continue;
+        link.signature = signature;
         setAttr(link.g, "class", `link${cut ? " cut" : ""}${label !== "" ? " custom" : ""}${down.has(a) || down.has(b) ? " idle" : ""}`);
         setText(link.badge, label);
         setAttr(
@@ -384,7 +404,6 @@ export class Ring {
         this.links.delete(key);
       }
     }
-    this.placeLinks();
   }
 
   private createLink(a: string, b: string): LinkNode {
@@ -401,7 +420,7 @@ export class Ring {
     };
     hit.addEventListener("click", open);
     this.linkLayer.append(g);
-    return { g, line, hit, badge, a, b };
+    return { g, line, hit, badge, a, b, signature: "" };
   }
 
   private placeLinks(): void {
