@@ -2,6 +2,7 @@ package concurrency_test
 
 import (
 	"errors"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -21,8 +22,11 @@ type recipe interface {
 // world drives recipes against a real store the way a simulated client
 // would: every request is encoded and applied through Store.Apply as a Raft
 // entry, and every watch response is delivered from the client's own watch
-// stream. Delivery is immediate and in order; tests that need faults craft
-// them explicitly.
+// stream. By default delivery is immediate and in order. With rng set the
+// world is asynchronous: a request still takes effect when sent (its commit),
+// but its response and the watch responses wait in the client's inbox and
+// are delivered in a random interleaving across clients (in order per
+// client), so recipes see the store move on while their answers travel.
 type world struct {
 	t       *testing.T
 	store   *kvstate.Store
@@ -30,6 +34,16 @@ type world struct {
 	now     time.Duration
 	nextID  uint64
 	clients []*client
+	rng     *rand.Rand
+	// check, when set, runs after every delivery.
+	check func()
+}
+
+// delivery is one message waiting in a client's inbox: a response or a
+// watch response.
+type delivery struct {
+	resp  *kvstate.Response
+	watch *kvstate.WatchResponse
 }
 
 // client is one simulated client with one session and one recipe.
@@ -50,6 +64,8 @@ type client struct {
 	// was handed.
 	sent        int
 	watchEvents int
+	// inbox holds what the asynchronous world has not delivered yet.
+	inbox []delivery
 }
 
 func newWorld(t *testing.T) *world {
@@ -118,8 +134,14 @@ func (w *world) do(c *client, step concurrency.Step) {
 		}
 		if step.Send != nil {
 			require.Nil(w.t, step.Watch, "%s: a step both sends and watches", c.name)
+			require.False(w.t, step.Done, "%s: a step both sends and ends", c.name)
 			c.sent++
-			step = c.r.HandleResponse(w.apply(step.Send))
+			resp := w.apply(step.Send)
+			if w.rng != nil {
+				c.inbox = append(c.inbox, delivery{resp: &resp})
+				return
+			}
+			step = c.r.HandleResponse(resp)
 			continue
 		}
 		if step.Watch != nil {
@@ -136,10 +158,15 @@ func (w *world) do(c *client, step concurrency.Step) {
 	}
 }
 
-// pump delivers pending watch responses, client by client, until none is
-// left.
+// pump delivers pending responses until none is left: in the synchronous
+// world client by client, in the asynchronous one in a random interleaving.
 func (w *world) pump() {
 	w.t.Helper()
+	if w.rng != nil {
+		for w.deliverOne() {
+		}
+		return
+	}
 	for progressed := true; progressed; {
 		progressed = false
 		for _, c := range w.clients {
@@ -155,9 +182,45 @@ func (w *world) pump() {
 	}
 }
 
+// deliverOne delivers the oldest message of a randomly chosen client of the
+// asynchronous world, after moving every stream's queued watch responses to
+// the inboxes. It reports false when nothing was left to deliver.
+func (w *world) deliverOne() bool {
+	w.t.Helper()
+	var ready []*client
+	for _, c := range w.clients {
+		for _, wr := range c.stream.Take() {
+			c.inbox = append(c.inbox, delivery{watch: &wr})
+		}
+		if len(c.inbox) > 0 {
+			ready = append(ready, c)
+		}
+	}
+	if len(ready) == 0 {
+		return false
+	}
+	c := ready[w.rng.IntN(len(ready))]
+	d := c.inbox[0]
+	c.inbox = c.inbox[1:]
+	switch {
+	case d.resp != nil:
+		w.do(c, c.r.HandleResponse(*d.resp))
+	case c.watching && d.watch.WatchID == c.watchID:
+		// Responses of a canceled watch are not delivered, as a driver
+		// routes by watch ID.
+		c.watchEvents += len(d.watch.Events)
+		w.do(c, c.r.HandleWatch(*d.watch))
+	}
+	if w.check != nil {
+		w.check()
+	}
+	return true
+}
+
 // advance moves virtual time on by d in one-second ticks. Each tick the
-// clients that keep their sessions alive renew them, the leader revokes the
-// leases that expired, and a client whose renewal fails tells its recipe.
+// clients that keep their sessions alive renew them and the leader revokes
+// the leases that expired; the synchronous world then delivers the
+// resulting watch responses (the asynchronous one leaves them in flight).
 func (w *world) advance(d time.Duration) {
 	w.t.Helper()
 	for end := w.now + d; w.now < end; {
@@ -173,7 +236,9 @@ func (w *world) advance(d time.Duration) {
 			resp := w.apply(&kvstate.Request{LeaseRevoke: &kvstate.LeaseRevokeRequest{ID: id}})
 			require.NoError(w.t, resp.Err)
 		}
-		w.pump()
+		if w.rng == nil {
+			w.pump()
+		}
 	}
 }
 

@@ -327,3 +327,22 @@ func TestKeyForAndLeaseOf(t *testing.T) {
 		})
 	}
 }
+
+func TestMutexWaiterWithExpiredSessionDoesNotTakeTheLock(t *testing.T) {
+	w := newWorld(t)
+	c1, m1 := w.lockClient("c1", "mylock", 5)
+	c2, m2 := w.lockClient("c2", "mylock", 5)
+
+	// c2 stops renewing while it waits; its key goes with its lease, but its
+	// driver has not noticed yet when the holder releases.
+	c2.keepAlive = false
+	w.advance(6 * time.Second)
+	require.NotContains(t, w.keys("mylock/"), m2.Key())
+	unlock(w, c1, m1)
+
+	// Nobody is ahead any more, yet the key is gone: the waiter must not
+	// report the lock as its own (etcd's Lock reads its key for this).
+	c2.requireDoneWith(t, 1, concurrency.ErrSessionExpired)
+	assert.Equal(t, concurrency.MutexLost, m2.State())
+	assert.False(t, m2.Held())
+}
