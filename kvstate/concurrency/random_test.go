@@ -11,54 +11,127 @@ import (
 	"github.com/raft-playground/playground/kvstate/concurrency"
 )
 
-// randomLockSeeds and randomLockSteps size TestMutexRandomHistories: enough
+// randomSeeds and randomSteps size the randomized histories: enough
 // interleavings to reach pauses, expiries, give-ups and late answers in every
-// state, in well under a second.
+// state, in well under a second per recipe.
 const (
-	randomLockSeeds = 30
-	randomLockSteps = 400
+	randomSeeds = 30
+	randomSteps = 400
 )
 
-// TestMutexRandomHistories runs 3–5 clients locking, trying, unlocking,
-// giving up and pausing (not renewing their leases) on one lock, with every
-// answer delivered late in a random interleaving. After every delivery:
-//   - at most one client holds the lock while its key still exists (a paused
-//     client whose lease expired may still believe it holds it: that is the
-//     pause problem, which the fencing token answers), and that client's key
-//     is the first in the queue;
-//   - such real holders come in increasing fencing-token order.
+// queued is what the randomized histories need of a recipe that queues
+// sessions under a name by create revision: the mutex and the election.
+type queued interface {
+	recipe
+	SessionExpired() concurrency.Step
+	// acquire starts Lock/TryLock or Campaign.
+	acquire(rng *rand.Rand) (concurrency.Step, error)
+	// release starts Unlock or Resign.
+	release() (concurrency.Step, error)
+	// extra starts an operation only a holder can run (Proclaim), if any.
+	extra(rng *rand.Rand) (concurrency.Step, error, bool)
+	// holds reports Held or IsLeader.
+	holds() bool
+	// idle reports a recipe that holds no key and runs no operation.
+	idle() bool
+	// releasing reports a release in progress.
+	releasing() bool
+	waiting() bool
+	Key() string
+	Revision() int64
+	stateName() string
+}
+
+type queuedMutex struct{ *concurrency.Mutex }
+
+func (m queuedMutex) acquire(rng *rand.Rand) (concurrency.Step, error) {
+	if rng.IntN(4) == 0 {
+		return m.TryLock()
+	}
+	return m.Lock()
+}
+func (m queuedMutex) release() (concurrency.Step, error) { return m.Unlock() }
+func (m queuedMutex) extra(*rand.Rand) (concurrency.Step, error, bool) {
+	return concurrency.Step{}, nil, false
+}
+func (m queuedMutex) holds() bool { return m.Held() }
+func (m queuedMutex) idle() bool {
+	return m.State() == concurrency.MutexIdle || m.State() == concurrency.MutexLost
+}
+func (m queuedMutex) releasing() bool   { return m.State() == concurrency.MutexReleasing }
+func (m queuedMutex) waiting() bool     { return m.State() == concurrency.MutexWaiting }
+func (m queuedMutex) stateName() string { return m.State().String() }
+
+type queuedElection struct{ *concurrency.Election }
+
+func (e queuedElection) acquire(rng *rand.Rand) (concurrency.Step, error) {
+	return e.Campaign(fmt.Sprintf("v%d", rng.IntN(1000)))
+}
+func (e queuedElection) release() (concurrency.Step, error) { return e.Resign() }
+func (e queuedElection) extra(rng *rand.Rand) (concurrency.Step, error, bool) {
+	step, err := e.Proclaim(fmt.Sprintf("p%d", rng.IntN(1000)))
+	return step, err, true
+}
+func (e queuedElection) holds() bool { return e.IsLeader() }
+func (e queuedElection) idle() bool {
+	return e.State() == concurrency.ElectionIdle || e.State() == concurrency.ElectionLost
+}
+func (e queuedElection) releasing() bool   { return e.State() == concurrency.ElectionResigning }
+func (e queuedElection) waiting() bool     { return e.State() == concurrency.ElectionWaiting }
+func (e queuedElection) stateName() string { return e.State().String() }
+
+// TestMutexRandomHistories and TestElectionRandomHistories run 3–5 clients
+// queuing, releasing, giving up and pausing (not renewing their leases) on
+// one name, with every answer delivered late in a random interleaving. After
+// every delivery:
+//   - at most one client holds while its key still exists (a paused client
+//     whose lease expired may still believe it holds: that is the pause
+//     problem, which the fencing token answers), and its key is first in the
+//     queue;
+//   - such real holders come in increasing create-revision (fencing token)
+//     order.
 //
-// At the end every client resumes and holders unlock until the queue is
-// empty: no waiter may be stuck.
+// The election also has an observer, whose reports must come in order: a
+// new leader has a larger create revision than the last, and a new value of
+// the same leader a larger mod revision. At the end every client resumes and holders release until the queue
+// is empty: nobody may be stuck.
 func TestMutexRandomHistories(t *testing.T) {
-	for seed := uint64(1); seed <= randomLockSeeds; seed++ {
+	runRandomSeeds(t, func(s *concurrency.Session) queued { return queuedMutex{concurrency.NewMutex(s, "L")} }, false)
+}
+
+func TestElectionRandomHistories(t *testing.T) {
+	runRandomSeeds(t, func(s *concurrency.Session) queued { return queuedElection{concurrency.NewElection(s, "L")} }, true)
+}
+
+func runRandomSeeds(t *testing.T, newQueued func(*concurrency.Session) queued, observe bool) {
+	for seed := uint64(1); seed <= randomSeeds; seed++ {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
 			defer func() {
 				if t.Failed() {
 					t.Logf("failed with seed %d", seed)
 				}
 			}()
-			runRandomLocks(t, seed)
+			runRandomHistory(t, seed, newQueued, observe)
 		})
 	}
 }
 
-// locker is one client of the random histories with its current mutex.
-type locker struct {
+// queuer is one client of the random histories with its current recipe.
+type queuer struct {
 	c *client
-	m *concurrency.Mutex
+	q queued
 }
 
-// fresh gives the client a new session and mutex (after its session
+// fresh gives the client a new session and recipe (after its session
 // expired, as netsim starts a new lock).
-func (l *locker) fresh(w *world, ttl int64) {
+func (l *queuer) fresh(w *world, ttl int64, newQueued func(*concurrency.Session) queued) {
 	old := l.c
 	c := w.addClient(old.name, ttl)
 	// The old client's messages die with its session.
 	w.clients = removeClient(w.clients, old)
 	old.stream.Close()
-	l.c, l.m = c, concurrency.NewMutex(c.session, "L")
-	c.r = l.m
+	l.c, l.q = c, newQueued(c.session)
+	c.r = l.q
 }
 
 func removeClient(cs []*client, c *client) []*client {
@@ -71,20 +144,26 @@ func removeClient(cs []*client, c *client) []*client {
 	return out
 }
 
-func runRandomLocks(t *testing.T, seed uint64) {
+func runRandomHistory(t *testing.T, seed uint64, newQueued func(*concurrency.Session) queued, observe bool) {
 	rng := rand.New(rand.NewPCG(seed, 0x6c6f636b))
 	w := newWorld(t)
 	w.rng = rng
 	const ttl = 3
-	lockers := make([]*locker, 3+rng.IntN(3))
-	for i := range lockers {
+	queuers := make([]*queuer, 3+rng.IntN(3))
+	for i := range queuers {
 		c := w.addClient(fmt.Sprintf("c%d", i+1), ttl)
-		m := concurrency.NewMutex(c.session, "L")
-		c.r = m
-		lockers[i] = &locker{c: c, m: m}
+		q := newQueued(c.session)
+		c.r = q
+		queuers[i] = &queuer{c: c, q: q}
+	}
+	var obs *client
+	var o *concurrency.Observer
+	if observe {
+		obs, o = w.addObserver("observer", "L")
 	}
 
 	var lastToken int64
+	seen := 0
 	w.check = func() {
 		t.Helper()
 		keys := w.keys("L/")
@@ -95,26 +174,41 @@ func runRandomLocks(t *testing.T, seed uint64) {
 			}
 		}
 		holders := 0
-		for _, l := range lockers {
-			if !l.m.Held() || keys[l.m.Key()] != l.m.Revision() {
+		for _, l := range queuers {
+			if !l.q.holds() || keys[l.q.Key()] != l.q.Revision() {
 				continue
 			}
 			holders++
-			require.Equal(t, first, l.m.Key(), "%s holds the lock but is not first in the queue", l.c.name)
-			require.GreaterOrEqual(t, l.m.Revision(), lastToken, "%s holds with an older fencing token", l.c.name)
-			lastToken = l.m.Revision()
+			require.Equal(t, first, l.q.Key(), "%s holds but is not first in the queue", l.c.name)
+			require.GreaterOrEqual(t, l.q.Revision(), lastToken, "%s holds with an older fencing token", l.c.name)
+			lastToken = l.q.Revision()
 		}
-		require.LessOrEqual(t, holders, 1, "two clients hold the lock with live keys")
+		require.LessOrEqual(t, holders, 1, "two clients hold with live keys")
+		if obs != nil {
+			for ; seen < len(obs.observed); seen++ {
+				if seen == 0 {
+					continue
+				}
+				// A leadership is one create revision: within it the
+				// values must be newer, across them the leaderships.
+				prev, next := obs.observed[seen-1], obs.observed[seen]
+				if next.CreateRevision == prev.CreateRevision {
+					require.Greater(t, next.ModRevision, prev.ModRevision, "observer reported an old value of the same leader")
+				} else {
+					require.Greater(t, next.CreateRevision, prev.CreateRevision, "observer went back to an older leader")
+				}
+			}
+		}
 	}
 
-	for range randomLockSteps {
-		l := lockers[rng.IntN(len(lockers))]
+	for range randomSteps {
+		l := queuers[rng.IntN(len(queuers))]
 		switch {
 		case l.c.session.State() == concurrency.SessionExpired:
-			l.fresh(w, ttl)
+			l.fresh(w, ttl, newQueued)
 		case !l.c.keepAlive:
 			if rng.IntN(3) == 0 {
-				resumeLocker(w, l)
+				resume(w, l)
 			}
 		default:
 			actRandomly(t, w, rng, l)
@@ -128,55 +222,61 @@ func runRandomLocks(t *testing.T, seed uint64) {
 		w.check()
 	}
 
-	// Drain: everyone renews again, and holders unlock until nobody is left.
-	for _, l := range lockers {
+	// Drain: everyone renews again, and holders release until nobody is
+	// left.
+	for _, l := range queuers {
 		if !l.c.keepAlive {
-			resumeLocker(w, l)
+			resume(w, l)
 		}
 	}
 	w.pump()
-	for round := 0; round < 4*len(lockers); round++ {
-		for _, l := range lockers {
+	for round := 0; round < 4*len(queuers); round++ {
+		for _, l := range queuers {
 			if l.c.session.State() == concurrency.SessionExpired {
-				l.fresh(w, ttl)
+				l.fresh(w, ttl, newQueued)
 			}
-			if l.m.Held() {
-				step, err := l.m.Unlock()
+			if l.q.holds() {
+				step, err := l.q.release()
 				require.NoError(t, err)
 				w.do(l.c, step)
 			}
 		}
 		w.pump()
 	}
-	for _, l := range lockers {
-		require.Contains(t, []concurrency.MutexState{concurrency.MutexIdle, concurrency.MutexLost}, l.m.State(),
-			"%s is stuck %s", l.c.name, l.m.State())
+	for _, l := range queuers {
+		require.True(t, l.q.idle(), "%s is stuck %s", l.c.name, l.q.stateName())
 	}
 	require.Empty(t, w.keys("L/"), "keys left in the queue")
+	if o != nil {
+		_, ok := o.Leader()
+		require.False(t, ok, "the observer still reports a leader after everyone resigned")
+	}
 }
 
-// actRandomly makes a live client do something its mutex's state allows.
-func actRandomly(t *testing.T, w *world, rng *rand.Rand, l *locker) {
+// actRandomly makes a live client do something its recipe's state allows.
+func actRandomly(t *testing.T, w *world, rng *rand.Rand, l *queuer) {
 	t.Helper()
 	var step concurrency.Step
 	var err error
-	switch st := l.m.State(); {
-	case st == concurrency.MutexIdle || st == concurrency.MutexLost:
-		if rng.IntN(4) == 0 {
-			step, err = l.m.TryLock()
-		} else {
-			step, err = l.m.Lock()
-		}
+	switch q := l.q; {
+	case q.idle():
+		step, err = q.acquire(rng)
 		require.NoError(t, err)
 	case rng.IntN(20) == 0:
 		// A pause: the client stops renewing, as in a long GC pause or a
 		// crash, while its messages keep arriving.
 		l.c.keepAlive = false
 		return
-	case st == concurrency.MutexHeld && rng.IntN(3) == 0,
-		st == concurrency.MutexWaiting && rng.IntN(8) == 0,
-		st != concurrency.MutexReleasing && rng.IntN(10) == 0:
-		step, err = l.m.Unlock()
+	case q.holds() && rng.IntN(4) == 0:
+		var ok bool
+		if step, err, ok = q.extra(rng); !ok {
+			return
+		}
+		require.NoError(t, err)
+	case q.holds() && rng.IntN(3) == 0,
+		q.waiting() && rng.IntN(8) == 0,
+		!q.releasing() && rng.IntN(10) == 0:
+		step, err = q.release()
 		if err != nil {
 			// A give-up already recorded while a request is in flight.
 			require.ErrorIs(t, err, concurrency.ErrBusy)
@@ -185,11 +285,11 @@ func actRandomly(t *testing.T, w *world, rng *rand.Rand, l *locker) {
 	w.do(l.c, step)
 }
 
-// resumeLocker lets a paused client renew again; if its lease is gone, its
-// driver tells the mutex.
-func resumeLocker(w *world, l *locker) {
+// resume lets a paused client renew again; if its lease is gone, its driver
+// tells the recipe.
+func resume(w *world, l *queuer) {
 	l.c.keepAlive = true
 	if _, err := w.store.Renew(l.c.session.Lease(), w.now); err != nil {
-		w.do(l.c, l.m.SessionExpired())
+		w.do(l.c, l.q.SessionExpired())
 	}
 }
