@@ -141,8 +141,9 @@ const (
 	// committed an entry of its own term. Reason: ReasonNoCommitInTerm.
 	EventReadQueued
 	// EventReadDropped: Node dropped a read request from Peer. Reason:
-	// ReasonNoLeader, ReasonLeadershipChanged (a queued read was lost when
-	// the leader stepped down).
+	// ReasonNoLeader, ReasonNotLeader (Peer forwarded it here, but this
+	// node no longer leads), ReasonLeadershipChanged (a queued read was lost
+	// when the leader stepped down).
 	EventReadDropped
 	// EventTransferStarted: leader Node started handing leadership to Peer;
 	// Index is Peer's match index.
@@ -326,7 +327,9 @@ const (
 	// ReasonInvalidConfChange: the configuration change cannot be applied
 	// to the current configuration.
 	ReasonInvalidConfChange
-	// ReasonNotLeader: a candidate takes no proposals.
+	// ReasonNotLeader: the node does not lead: a candidate takes no
+	// proposals, and a follower does not pass on a request another node
+	// forwarded to it.
 	ReasonNotLeader
 )
 

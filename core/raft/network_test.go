@@ -1,7 +1,7 @@
 package raft
 
 import (
-	"fmt"
+	"bytes"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -77,6 +77,11 @@ func (n *instantNetwork) add(cfg Config) *testNode {
 	rn, err := NewRawNode(&cfg)
 	require.NoError(n.t, err)
 	tn := &testNode{rn: rn, storage: cfg.Storage.(*MemoryStorage), cfg: cfg}
+	// A restarted node's application state starts from its snapshot.
+	if snap, err := tn.storage.Snapshot(); err == nil && !snap.IsEmpty() {
+		tn.applied = decodeAppliedState(snap.Data)
+		tn.confState = snap.Metadata.ConfState
+	}
 	n.nodes[cfg.ID] = tn
 	if !slices.Contains(n.ids, cfg.ID) {
 		n.ids = append(n.ids, cfg.ID)
@@ -130,6 +135,7 @@ func (n *instantNetwork) processReady(id uint64, tn *testNode) {
 	if !rd.Snapshot.IsEmpty() {
 		require.NoError(n.t, tn.storage.ApplySnapshot(rd.Snapshot))
 		tn.confState = rd.Snapshot.Metadata.ConfState
+		tn.applied = decodeAppliedState(rd.Snapshot.Data)
 	}
 	require.NoError(n.t, tn.storage.Append(rd.Entries))
 	if !rd.HardState.IsEmpty() {
@@ -166,7 +172,7 @@ func (n *instantNetwork) deliver(m Message) {
 		return
 	}
 	err := tn.rn.Step(m)
-	if err != nil && err != ErrProposalDropped && err != ErrStepPeerNotFound {
+	if err != nil && err != ErrStepPeerNotFound {
 		n.t.Fatalf("node %d stepping %s from %d: %v", m.To, m.Type, m.From, err)
 	}
 }
@@ -245,7 +251,7 @@ func (n *instantNetwork) snapshotAndCompact(id uint64) Snapshot {
 	tn := n.node(id)
 	applied := tn.rn.raft.raftLog.applied
 	cs := tn.confState
-	snap, err := tn.storage.CreateSnapshot(applied, &cs, []byte(fmt.Sprintf("state of %d at %d", id, applied)))
+	snap, err := tn.storage.CreateSnapshot(applied, &cs, encodeAppliedState(tn.applied))
 	require.NoError(n.t, err)
 	require.NoError(n.t, tn.storage.Compact(applied))
 	return snap
@@ -298,4 +304,25 @@ func (n *instantNetwork) restart(id uint64) *testNode {
 	cfg.Rand = rand.New(rand.NewPCG(2, id))
 	n.queue = slices.DeleteFunc(n.queue, func(m Message) bool { return m.To == id || m.From == id })
 	return n.add(cfg)
+}
+
+// encodeAppliedState is the snapshot data of a test application: the data
+// of every entry it applied, each followed by a zero byte.
+func encodeAppliedState(applied [][]byte) []byte {
+	var out []byte
+	for _, d := range applied {
+		out = append(append(out, d...), 0)
+	}
+	return out
+}
+
+// decodeAppliedState reverses encodeAppliedState.
+func decodeAppliedState(data []byte) [][]byte {
+	var applied [][]byte
+	for len(data) > 0 {
+		i := bytes.IndexByte(data, 0)
+		applied = append(applied, data[:i])
+		data = data[i+1:]
+	}
+	return applied
 }

@@ -432,7 +432,16 @@ func (r *raft) Step(m Message) error {
 			if m.Type == MsgApp || m.Type == MsgHeartbeat || m.Type == MsgSnap {
 				lead = m.From
 			}
+			elapsed, timeout := r.electionElapsed, r.randomizedElectionTimeout
 			r.becomeFollower(m.Term, lead, ReasonHigherTerm, m.From)
+			if m.Type == MsgVote {
+				// A vote request is no word from a leader: the election
+				// timer keeps running unless the vote is granted (Raft
+				// §5.2). Otherwise a candidate with a stale log, refused
+				// again and again, would keep resetting the timer of the
+				// node that could win.
+				r.electionElapsed, r.randomizedElectionTimeout = elapsed, timeout
+			}
 		}
 	case m.Term < r.Term:
 		r.stepStaleTerm(m)
@@ -563,10 +572,14 @@ func (r *raft) stepCandidate(m Message) error {
 
 // stepFollower handles a message in the follower role.
 func (r *raft) stepFollower(m Message) error {
+	// A request forwarded by another node that took this one for the
+	// leader is dropped, not forwarded again: a message always comes from
+	// the node that sent it, and the requester retries.
+	forwarded := m.From != None && m.From != r.id
 	switch m.Type {
 	case MsgProp:
-		if r.lead == None {
-			r.emit(Event{Kind: EventProposalDropped, Reason: ReasonNoLeader, Peer: origin(m, r.id), Index: uint64(len(m.Entries))})
+		if r.lead == None || forwarded {
+			r.emit(Event{Kind: EventProposalDropped, Reason: notLeaderReason(forwarded), Peer: origin(m, r.id), Index: uint64(len(m.Entries))})
 			return ErrProposalDropped
 		}
 		m.To = r.lead
@@ -584,7 +597,7 @@ func (r *raft) stepFollower(m Message) error {
 		r.lead = m.From
 		r.handleSnapshot(m)
 	case MsgTransferLeader:
-		if r.lead == None {
+		if r.lead == None || forwarded {
 			return nil
 		}
 		m.To = r.lead
@@ -592,8 +605,8 @@ func (r *raft) stepFollower(m Message) error {
 	case MsgTimeoutNow:
 		r.hupForTransfer()
 	case MsgReadIndex:
-		if r.lead == None {
-			r.emit(Event{Kind: EventReadDropped, Reason: ReasonNoLeader, Peer: origin(m, r.id)})
+		if r.lead == None || forwarded {
+			r.emit(Event{Kind: EventReadDropped, Reason: notLeaderReason(forwarded), Peer: origin(m, r.id)})
 			return nil
 		}
 		m.To = r.lead
@@ -608,8 +621,17 @@ func (r *raft) stepFollower(m Message) error {
 	return nil
 }
 
-// proposer names the node a proposal came from: its sender, or this node
-// for a local one.
+// notLeaderReason says why a follower drops a request: it knows no leader,
+// or the request was forwarded to it by a node that took it for the leader.
+func notLeaderReason(forwarded bool) Reason {
+	if forwarded {
+		return ReasonNotLeader
+	}
+	return ReasonNoLeader
+}
+
+// origin names the node a proposal or read request came from: its sender,
+// or this node for a local one.
 func origin(m Message, self uint64) uint64 {
 	if m.From == None {
 		return self

@@ -562,3 +562,24 @@ func TestMessagesToPeersAreInIDOrder(t *testing.T) {
 		require.Equal(t, []uint64{1, 2, 3, 7, 8, 9}, tos)
 	}
 }
+
+func TestElectionTimerKeepsRunningWhenVoteRefused(t *testing.T) {
+	// Reference: Raft §5.2 — a follower's timer is reset by a leader's
+	// messages and by granting a vote; a refused request from a candidate
+	// with a stale log does not reset it, even if its term is adopted.
+	ms := NewMemoryStorage()
+	require.NoError(t, ms.Append(entriesOfTerms(1, 1, 1)))
+	r := newTestRaft(t, 1, []uint64{1, 2, 3}, ms, nil)
+	for range 5 {
+		r.tick()
+	}
+	timeout := r.randomizedElectionTimeout
+	require.NoError(t, r.Step(Message{From: 2, To: 1, Type: MsgVote, Term: 3, Index: 1, LogTerm: 1}))
+	assert.Equal(t, uint64(3), r.Term)
+	assert.Equal(t, 5, r.electionElapsed)
+	assert.Equal(t, timeout, r.randomizedElectionTimeout)
+	// A granted vote resets it.
+	require.NoError(t, r.Step(Message{From: 3, To: 1, Type: MsgVote, Term: 4, Index: 2, LogTerm: 1}))
+	assert.Equal(t, uint64(3), r.Vote)
+	assert.Equal(t, 0, r.electionElapsed)
+}

@@ -1,5 +1,7 @@
 package raft
 
+import "errors"
+
 // Ready is everything a node decided since the last Ready that the
 // application must act on, in this order: persist Entries, HardState and
 // Snapshot (synchronously if MustSync); then send Messages; then apply
@@ -96,7 +98,9 @@ func (rn *RawNode) ApplyConfChange(cc ConfChange) *ConfState {
 	return &cs
 }
 
-// Step hands the node a message received from a peer.
+// Step hands the node a message received from a peer. A proposal a peer
+// forwarded and this node refuses is not an error of the caller's: the
+// refusal shows in the Ready's Events, and Step returns nil.
 func (rn *RawNode) Step(m Message) error {
 	if IsLocal(m.Type) {
 		return ErrStepLocalMsg
@@ -104,7 +108,11 @@ func (rn *RawNode) Step(m Message) error {
 	if isResponse(m.Type) && rn.raft.trk.Progress[m.From] == nil {
 		return ErrStepPeerNotFound
 	}
-	return rn.raft.Step(m)
+	err := rn.raft.Step(m)
+	if m.Type == MsgProp && (errors.Is(err, ErrProposalDropped) || errors.Is(err, ErrConfChangePending) || errors.Is(err, ErrInvalidConfChange)) {
+		return nil
+	}
+	return err
 }
 
 // isResponse reports whether a message type answers an earlier request.

@@ -39,7 +39,8 @@ func TestSnapshotInstalledOnLaggingFollower(t *testing.T) {
 	first, _ := n.node(3).storage.FirstIndex()
 	assert.Equal(t, uint64(10), first)
 	assert.Equal(t, uint64(10), n.raft(3).raftLog.committed)
-	assert.Equal(t, [][]byte{[]byte("after")}, n.node(3).applied)
+	assert.Equal(t, [][]byte{[]byte("v0"), []byte("v1"), []byte("v2"), []byte("v3"), []byte("v4"), []byte("after")}, n.node(3).applied,
+		"the application state came with the snapshot")
 	assert.Equal(t, []uint64{1, 2, 3}, n.node(3).confState.Voters)
 	for _, p := range n.node(1).rn.Status().Progress {
 		if p.ID == 3 {
