@@ -302,6 +302,24 @@ func (e *Election) SessionExpired() Step {
 	return Step{CancelWatch: e.wait.stop(), Done: true, Err: fmt.Errorf("%w: election %q lost %q", ErrSessionExpired, e.name, e.key)}
 }
 
+// Leader returns the request that reads the election's current leader
+// (etcd's Election.Leader); LeaderFrom reads its response.
+func (e *Election) Leader() *kvstate.Request { return HolderQuery(e.name) }
+
+// LeaderFrom returns the leader's key, with the value it proclaimed, from
+// the response to Leader or HolderQuery, and ErrElectionNoLeader when nobody
+// campaigns.
+func LeaderFrom(resp kvstate.Response) (kvstate.KeyValue, error) {
+	kv, ok, err := FirstCreated(resp)
+	switch {
+	case err != nil:
+		return kvstate.KeyValue{}, err
+	case !ok:
+		return kvstate.KeyValue{}, ErrElectionNoLeader
+	}
+	return kv, nil
+}
+
 // Name returns the election name.
 func (e *Election) Name() string { return e.name }
 

@@ -48,11 +48,15 @@ func TestElectionCampaignProclaimResignObserve(t *testing.T) {
 	assert.False(t, ok, "no leader before any campaign")
 	assert.Empty(t, obs.observed)
 
+	idle := concurrency.NewElection(concurrency.NewSession(10), "svc")
+	_, err := concurrency.LeaderFrom(w.apply(idle.Leader()))
+	assert.ErrorIs(t, err, concurrency.ErrElectionNoLeader)
+
 	c1, e1 := w.campaignClient("c1", "svc", "10.0.0.1", 10)
 	c1.requireDoneWith(t, 1, nil)
 	require.True(t, e1.IsLeader())
-	kv, ok := w.leader("svc")
-	require.True(t, ok)
+	kv, err := concurrency.LeaderFrom(w.apply(e1.Leader()))
+	require.NoError(t, err)
 	assert.Equal(t, e1.Key(), kv.Key)
 	assert.Equal(t, "10.0.0.1", kv.Value)
 
@@ -64,7 +68,7 @@ func TestElectionCampaignProclaimResignObserve(t *testing.T) {
 	assert.Equal(t, e1.Key(), ahead.Key)
 
 	// Only the leader may proclaim.
-	_, err := e2.Proclaim("10.0.0.22")
+	_, err = e2.Proclaim("10.0.0.22")
 	assert.ErrorIs(t, err, concurrency.ErrElectionNotLeader)
 	step, err := e1.Proclaim("10.0.0.11")
 	require.NoError(t, err)
