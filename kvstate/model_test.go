@@ -27,9 +27,11 @@ const (
 )
 
 // modelVersion is one change of a key in the model: a put (KV is the whole
-// version) or a delete (tombstone, KV holds the key and ModRevision).
+// version) or a delete (tombstone, KV holds the key and ModRevision). sub
+// numbers the changes of one revision in the order they were made.
 type modelVersion struct {
 	kv        kvstate.KeyValue
+	sub       int64
 	tombstone bool
 }
 
@@ -141,18 +143,26 @@ func (m *model) rangeAt(req *kvstate.RangeRequest, rev int64) *kvstate.RangeResp
 // modelTxn is one write transaction of the model: its changes share the main
 // revision m.rev+1 and become current only if there are any.
 type modelTxn struct {
-	m       *model
-	changed bool
+	m *model
+	// changes counts the changes made so far; the next one's sub revision.
+	changes int64
 }
 
 func (t *modelTxn) rev() int64 { return t.m.rev + 1 }
 
 // readRev is what the transaction's own reads see: its changes once made.
 func (t *modelTxn) readRev() int64 {
-	if t.changed {
+	if t.changes > 0 {
 		return t.rev()
 	}
 	return t.m.rev
+}
+
+// record adds a change to the model's history.
+func (t *modelTxn) record(v modelVersion) {
+	v.sub = t.changes
+	t.m.history[v.kv.Key] = append(t.m.history[v.kv.Key], v)
+	t.changes++
 }
 
 func (t *modelTxn) put(req *kvstate.PutRequest) *kvstate.PutResponse {
@@ -164,8 +174,7 @@ func (t *modelTxn) put(req *kvstate.PutRequest) *kvstate.PutResponse {
 			resp.PrevKV = &prev
 		}
 	}
-	t.m.history[req.Key] = append(t.m.history[req.Key], modelVersion{kv: kv})
-	t.changed = true
+	t.record(modelVersion{kv: kv})
 	return resp
 }
 
@@ -186,14 +195,51 @@ func (t *modelTxn) deleteRange(req *kvstate.DeleteRangeRequest) *kvstate.DeleteR
 }
 
 func (t *modelTxn) deleteKey(k string) {
-	t.m.history[k] = append(t.m.history[k], modelVersion{kv: kvstate.KeyValue{Key: k, ModRevision: t.rev()}, tombstone: true})
-	t.changed = true
+	t.record(modelVersion{kv: kvstate.KeyValue{Key: k, ModRevision: t.rev()}, tombstone: true})
 }
 
 func (t *modelTxn) end() {
-	if t.changed {
+	if t.changes > 0 {
 		t.m.rev++
 	}
+}
+
+// events returns the changes from revision from on as a watch with PrevKV
+// must report them: in revision order, and in the order they were made
+// within a revision.
+func (m *model) events(from int64) []kvstate.Event {
+	type change struct {
+		rev, sub int64
+		ev       kvstate.Event
+	}
+	var all []change
+	for _, versions := range m.history {
+		for i, v := range versions {
+			if v.kv.ModRevision < from {
+				continue
+			}
+			ev := kvstate.Event{Type: kvstate.EventPut, KV: v.kv}
+			if v.tombstone {
+				ev.Type = kvstate.EventDelete
+			}
+			if i > 0 && !versions[i-1].tombstone {
+				prev := versions[i-1].kv
+				ev.PrevKV = &prev
+			}
+			all = append(all, change{rev: v.kv.ModRevision, sub: v.sub, ev: ev})
+		}
+	}
+	slices.SortFunc(all, func(a, b change) int {
+		if a.rev != b.rev {
+			return sign(a.rev - b.rev)
+		}
+		return sign(a.sub - b.sub)
+	})
+	out := make([]kvstate.Event, len(all))
+	for i, c := range all {
+		out[i] = c.ev
+	}
+	return out
 }
 
 // compareHolds evaluates a single-key compare the way etcd does: a missing
@@ -562,7 +608,8 @@ func (g *gen) request() *kvstate.Request {
 // naive model and requires the same response to every request, the same
 // state at the current revision and at a random kept revision after every
 // step, and, every few steps, a snapshot whose restored copy has the same
-// hashes and carries on in the store's place.
+// hashes, restored in place so the history continues on restored state. Two
+// watchers over every key must report exactly the model's changes.
 func TestStoreAgainstModel(t *testing.T) {
 	seeds := make([]uint64, modelSeeds)
 	for i := range seeds {
@@ -588,8 +635,24 @@ func runModelHistory(t *testing.T, seed uint64) {
 	m := newModel()
 	g := &gen{r: r, m: m}
 	s := kvstate.New(kvstate.Options{})
+	// Two watchers see the whole history through the run: one from the
+	// start, and one created halfway that replays the recent past. Their
+	// stream caps responses at two events, which a revision with more must
+	// still not be split by.
+	stream := s.NewWatchStream(2)
+	all := &modelWatch{}
+	var err error
+	all.id, err = stream.Watch(kvstate.WatchRequest{Key: "\x00", RangeEnd: kvstate.FromKeyEnd, PrevKV: true})
+	require.NoError(t, err)
+	all.from = 2
+	var late *modelWatch
 	index := uint64(0)
 	for step := range modelOps {
+		if step == modelOps/2 {
+			late = &modelWatch{from: max(m.compactRev+1, m.rev-20)}
+			late.id, err = stream.Watch(kvstate.WatchRequest{Key: "\x00", RangeEnd: kvstate.FromKeyEnd, StartRevision: late.from, PrevKV: true})
+			require.NoError(t, err)
+		}
 		req := g.request()
 		index++
 		data, err := req.Encode()
@@ -616,8 +679,52 @@ func runModelHistory(t *testing.T, seed uint64) {
 			requireSameState(t, s, m, max(1, m.compactRev)+r.Int64N(m.rev-max(1, m.compactRev)+1), step)
 		}
 		if step%40 == 39 {
-			s = requireRestoredCopy(t, s, r, step)
+			requireRestoredCopy(t, s, r, step)
 		}
+		for _, wr := range stream.Take() {
+			for _, w := range []*modelWatch{all, late} {
+				if w != nil && wr.WatchID == w.id {
+					w.take(t, wr, step)
+				}
+			}
+		}
+	}
+	all.requireSaw(t, m)
+	late.requireSaw(t, m)
+}
+
+// modelWatch collects what one watch of the model test reported.
+type modelWatch struct {
+	id     kvstate.WatchID
+	from   int64
+	events []kvstate.Event
+	// revs counts the responses each revision's events came in.
+	revs map[int64]int
+}
+
+func (w *modelWatch) take(t *testing.T, wr kvstate.WatchResponse, step int) {
+	t.Helper()
+	require.False(t, wr.Canceled, "step %d: watch %d canceled: %s", step, w.id, wr.CancelReason)
+	if w.revs == nil {
+		w.revs = map[int64]int{}
+	}
+	seen := map[int64]bool{}
+	for _, ev := range wr.Events {
+		if !seen[ev.KV.ModRevision] {
+			seen[ev.KV.ModRevision] = true
+			w.revs[ev.KV.ModRevision]++
+		}
+	}
+	w.events = append(w.events, wr.Events...)
+}
+
+// requireSaw checks that the watch reported every change from its start, in
+// order, once, each revision in a single response.
+func (w *modelWatch) requireSaw(t *testing.T, m *model) {
+	t.Helper()
+	require.Equal(t, m.events(w.from), w.events, "watch from revision %d", w.from)
+	for rev, n := range w.revs {
+		require.Equal(t, 1, n, "revision %d was split across %d responses", rev, n)
 	}
 }
 
@@ -636,9 +743,11 @@ func requireSameState(t *testing.T, s *kvstate.Store, m *model, rev int64, step 
 
 // requireRestoredCopy snapshots s into a fresh store and checks that the
 // copy is the same state (hashes, revisions, applied index); a damaged
-// snapshot must be refused without touching the copy. The copy is returned
-// so the history continues on it.
-func requireRestoredCopy(t *testing.T, s *kvstate.Store, r *rand.Rand, step int) *kvstate.Store {
+// snapshot must be refused without touching the copy. Then s itself is
+// restored from the snapshot, so the history continues on restored state
+// while its watchers stay (a member restoring a Raft snapshot keeps its
+// clients' watches).
+func requireRestoredCopy(t *testing.T, s *kvstate.Store, r *rand.Rand, step int) {
 	t.Helper()
 	snap := s.Snapshot()
 	restored := kvstate.New(kvstate.Options{})
@@ -660,7 +769,9 @@ func requireRestoredCopy(t *testing.T, s *kvstate.Store, r *rand.Rand, step int)
 	before := restored.Hash()
 	require.Error(t, restored.Restore(snap[:r.IntN(len(snap))]), "step %d: a truncated snapshot", step)
 	require.Equal(t, before, restored.Hash(), "step %d: a refused snapshot changes nothing", step)
-	return restored
+
+	require.NoError(t, s.Restore(snap), "step %d: restore in place", step)
+	require.Equal(t, before, s.Hash(), "step %d: state hash after restoring in place", step)
 }
 
 // describe names a request for failure messages.
