@@ -31,12 +31,16 @@ func (m *Member) applyConfChange(e raft.Entry) {
 	if err != nil {
 		panic(fmt.Sprintf("member s%d: committed conf-change entry %d does not decode: %v", m.cfg.ID, e.Index, err))
 	}
+	wasMember := m.inConfig()
 	m.confState = *m.node.ApplyConfChange(cc)
 	if err := m.store.MarkApplied(e.Index); err != nil {
 		panic(fmt.Sprintf("member s%d: store refused applied index %d: %v", m.cfg.ID, e.Index, err))
 	}
 	m.emit(Event{Kind: EventApplied, Index: e.Index, Term: e.Term, Op: "conf-change", Revision: m.store.Rev()})
-	if !m.inConfig() {
+	// Only a change that takes this member out of a configuration it was in
+	// removes it; a joining member replays the changes that built the
+	// cluster before the one that adds it, and those remove nothing.
+	if wasMember && !m.inConfig() {
 		m.removed = true
 		m.emit(Event{Kind: EventRemoved, Index: e.Index})
 	}

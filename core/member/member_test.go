@@ -278,3 +278,22 @@ func TestLogEntriesListsTheWholeLog(t *testing.T) {
 		}
 	}
 }
+
+func TestRemovedOnlyWhenAChangeTakesTheMemberOut(t *testing.T) {
+	c := newTestCluster(t, 3, nil)
+	lead := c.electLeader()
+	gone := c.follower()
+	require.NoError(t, c.members[lead].ProposeConfChange(raft.ConfChange{
+		Changes: []raft.ConfChangeSingle{{Type: raft.ConfChangeRemoveNode, NodeID: gone}}}))
+	c.settle()
+	c.tick(3)
+	var removed []uint64
+	for _, e := range c.events {
+		if e.Kind == EventRemoved {
+			removed = append(removed, e.Member)
+		}
+	}
+	assert.Equal(t, []uint64{gone}, removed, "only the removed member is told it was removed")
+	assert.True(t, c.members[gone].Removed())
+	assert.False(t, c.members[lead].Removed())
+}
