@@ -170,6 +170,12 @@ func (t *modelTxn) put(req *kvstate.PutRequest) *kvstate.PutResponse {
 	kv := kvstate.KeyValue{Key: req.Key, CreateRevision: t.rev(), ModRevision: t.rev(), Version: 1, Value: req.Value, Lease: req.Lease}
 	if prev, ok := t.m.get(req.Key, t.readRev()); ok {
 		kv.CreateRevision, kv.Version = prev.CreateRevision, prev.Version+1
+		if req.IgnoreValue {
+			kv.Value = prev.Value
+		}
+		if req.IgnoreLease {
+			kv.Lease = prev.Lease
+		}
 		if req.PrevKV {
 			resp.PrevKV = &prev
 		}
@@ -242,14 +248,28 @@ func (m *model) events(from int64) []kvstate.Event {
 	return out
 }
 
-// compareHolds evaluates a single-key compare the way etcd does: a missing
-// key has version, create and mod revision 0 and no lease, and a value
-// compare on it fails.
+// compareHolds evaluates a compare the way etcd does: it must hold for every
+// existing key of its range; with none, it is evaluated on a missing key,
+// which has version, create and mod revision 0 and no lease, and on which a
+// value compare fails.
 func (m *model) compareHolds(c kvstate.Compare) bool {
-	kv, ok := m.get(c.Key, m.rev)
-	if !ok && c.Target == kvstate.CompareValue {
-		return false
+	found := false
+	for _, k := range m.keysIn(c.Key, c.RangeEnd) {
+		if kv, ok := m.get(k, m.rev); ok {
+			found = true
+			if !compareKV(c, kv) {
+				return false
+			}
+		}
 	}
+	if !found {
+		return c.Target != kvstate.CompareValue && compareKV(c, kvstate.KeyValue{})
+	}
+	return true
+}
+
+// compareKV evaluates a compare on one version.
+func compareKV(c kvstate.Compare, kv kvstate.KeyValue) bool {
 	var cmp int
 	switch c.Target {
 	case kvstate.CompareVersion:
@@ -284,6 +304,18 @@ func sign(d int64) int {
 	return 0
 }
 
+// checkPut refuses a put the state before it cannot take: an unknown lease,
+// or a value or lease to keep from a key that does not exist.
+func (m *model) checkPut(req *kvstate.PutRequest) error {
+	if _, ok := m.get(req.Key, m.rev); !ok && (req.IgnoreValue || req.IgnoreLease) {
+		return kvstate.ErrKeyNotFound
+	}
+	if req.Lease != kvstate.NoLease && !m.leases[req.Lease] {
+		return kvstate.ErrLeaseNotFound
+	}
+	return nil
+}
+
 // apply computes the response the store must give to req and updates the
 // model. A refused request leaves the model as it was.
 func (m *model) apply(req *kvstate.Request) kvstate.Response {
@@ -299,8 +331,8 @@ func (m *model) apply(req *kvstate.Request) kvstate.Response {
 		}
 		resp.Range = m.rangeAt(req.Range, rev)
 	case req.Put != nil:
-		if req.Put.Lease != kvstate.NoLease && !m.leases[req.Put.Lease] {
-			return refused(kvstate.ErrLeaseNotFound)
+		if err := m.checkPut(req.Put); err != nil {
+			return refused(err)
 		}
 		t := &modelTxn{m: m}
 		resp.Put = t.put(req.Put)
@@ -319,8 +351,11 @@ func (m *model) apply(req *kvstate.Request) kvstate.Response {
 			branch = req.Txn.Success
 		}
 		for _, op := range branch {
-			if op.Put != nil && op.Put.Lease != kvstate.NoLease && !m.leases[op.Put.Lease] {
-				return refused(kvstate.ErrLeaseNotFound)
+			if op.Put == nil {
+				continue
+			}
+			if err := m.checkPut(op.Put); err != nil {
+				return refused(err)
 			}
 		}
 		t := &modelTxn{m: m}
@@ -504,8 +539,16 @@ func sortedLeases(m *model) []kvstate.LeaseID {
 	return ids
 }
 
+// put draws a put, sometimes one that keeps the key's value or lease.
 func (g *gen) put(key string) *kvstate.PutRequest {
-	return &kvstate.PutRequest{Key: key, Value: g.value(), Lease: g.lease(), PrevKV: g.r.IntN(2) == 0}
+	req := &kvstate.PutRequest{Key: key, Value: g.value(), Lease: g.lease(), PrevKV: g.r.IntN(2) == 0}
+	switch g.r.IntN(10) {
+	case 0:
+		req.IgnoreValue, req.Value = true, ""
+	case 1:
+		req.IgnoreLease, req.Lease = true, kvstate.NoLease
+	}
+	return req
 }
 
 // rangeReq draws a read: any range, at the current revision or one around
@@ -537,6 +580,10 @@ func (g *gen) rangeReq(atRevisions bool) *kvstate.RangeRequest {
 
 func (g *gen) compare() kvstate.Compare {
 	c := kvstate.Compare{Key: g.key(), Target: kvstate.CompareTarget(g.r.IntN(5)), Result: kvstate.CompareResult(g.r.IntN(4))}
+	if g.r.IntN(4) == 0 {
+		// A compare over several keys must hold for each of them.
+		c.Key, c.RangeEnd = g.keyRange()
+	}
 	kv, _ := g.m.get(c.Key, g.m.rev)
 	// Operands near the key's real fields, so both branches happen.
 	jitter := g.r.Int64N(3) - 1
