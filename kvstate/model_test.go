@@ -304,6 +304,59 @@ func sign(d int64) int {
 	return 0
 }
 
+// txnBranch returns whether a transaction's compares hold and the branch
+// they choose. The model's current revision moves only when a transaction
+// ends, so nested transactions are decided on the state before the whole
+// transaction, as etcd decides them.
+func (m *model) txnBranch(req *kvstate.TxnRequest) (bool, []kvstate.Op) {
+	for _, c := range req.Compare {
+		if !m.compareHolds(c) {
+			return false, req.Failure
+		}
+	}
+	return true, req.Success
+}
+
+// checkTxn checks every put on the transaction's path, nested ones
+// included, before anything runs: one refused put refuses it all.
+func (m *model) checkTxn(req *kvstate.TxnRequest) error {
+	_, branch := m.txnBranch(req)
+	for _, op := range branch {
+		var err error
+		switch {
+		case op.Put != nil:
+			err = m.checkPut(op.Put)
+		case op.Txn != nil:
+			err = m.checkTxn(op.Txn)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runTxn runs a checked transaction's path within t.
+func (m *model) runTxn(t *modelTxn, req *kvstate.TxnRequest) *kvstate.TxnResponse {
+	succeeded, branch := m.txnBranch(req)
+	tr := &kvstate.TxnResponse{Succeeded: succeeded}
+	for _, op := range branch {
+		var r kvstate.OpResponse
+		switch {
+		case op.Range != nil:
+			r.Range = m.rangeAt(op.Range, t.readRev())
+		case op.Put != nil:
+			r.Put = t.put(op.Put)
+		case op.DeleteRange != nil:
+			r.DeleteRange = t.deleteRange(op.DeleteRange)
+		case op.Txn != nil:
+			r.Txn = m.runTxn(t, op.Txn)
+		}
+		tr.Responses = append(tr.Responses, r)
+	}
+	return tr
+}
+
 // checkPut refuses a put the state before it cannot take: an unknown lease,
 // or a value or lease to keep from a key that does not exist.
 func (m *model) checkPut(req *kvstate.PutRequest) error {
@@ -342,38 +395,12 @@ func (m *model) apply(req *kvstate.Request) kvstate.Response {
 		resp.DeleteRange = t.deleteRange(req.DeleteRange)
 		t.end()
 	case req.Txn != nil:
-		succeeded := true
-		for _, c := range req.Txn.Compare {
-			succeeded = succeeded && m.compareHolds(c)
-		}
-		branch := req.Txn.Failure
-		if succeeded {
-			branch = req.Txn.Success
-		}
-		for _, op := range branch {
-			if op.Put == nil {
-				continue
-			}
-			if err := m.checkPut(op.Put); err != nil {
-				return refused(err)
-			}
+		if err := m.checkTxn(req.Txn); err != nil {
+			return refused(err)
 		}
 		t := &modelTxn{m: m}
-		tr := &kvstate.TxnResponse{Succeeded: succeeded}
-		for _, op := range branch {
-			var r kvstate.OpResponse
-			switch {
-			case op.Range != nil:
-				r.Range = m.rangeAt(op.Range, t.readRev())
-			case op.Put != nil:
-				r.Put = t.put(op.Put)
-			case op.DeleteRange != nil:
-				r.DeleteRange = t.deleteRange(op.DeleteRange)
-			}
-			tr.Responses = append(tr.Responses, r)
-		}
+		resp.Txn = m.runTxn(t, req.Txn)
 		t.end()
-		resp.Txn = tr
 	case req.Compaction != nil:
 		switch rev := req.Compaction.Revision; {
 		case rev < 0:
@@ -424,23 +451,29 @@ func stampHeaders(r *kvstate.Response) {
 	case r.DeleteRange != nil:
 		r.DeleteRange.Header = h
 	case r.Txn != nil:
-		r.Txn.Header = h
-		for _, op := range r.Txn.Responses {
-			switch {
-			case op.Range != nil:
-				op.Range.Header = h
-			case op.Put != nil:
-				op.Put.Header = h
-			case op.DeleteRange != nil:
-				op.DeleteRange.Header = h
-			}
-		}
+		stampTxn(r.Txn, h)
 	case r.Compaction != nil:
 		r.Compaction.Header = h
 	case r.LeaseGrant != nil:
 		r.LeaseGrant.Header = h
 	case r.LeaseRevoke != nil:
 		r.LeaseRevoke.Header = h
+	}
+}
+
+func stampTxn(tr *kvstate.TxnResponse, h kvstate.Header) {
+	tr.Header = h
+	for _, op := range tr.Responses {
+		switch {
+		case op.Range != nil:
+			op.Range.Header = h
+		case op.Put != nil:
+			op.Put.Header = h
+		case op.DeleteRange != nil:
+			op.DeleteRange.Header = h
+		case op.Txn != nil:
+			stampTxn(op.Txn, h)
+		}
 	}
 }
 
@@ -458,17 +491,23 @@ func normalize(r kvstate.Response) kvstate.Response {
 			d.PrevKVs = nil
 		}
 	}
-	normRange(r.Range)
-	normDelete(r.DeleteRange)
-	if r.Txn != nil {
-		if len(r.Txn.Responses) == 0 {
-			r.Txn.Responses = nil
+	var normTxn func(*kvstate.TxnResponse)
+	normTxn = func(tr *kvstate.TxnResponse) {
+		if tr == nil {
+			return
 		}
-		for _, op := range r.Txn.Responses {
+		if len(tr.Responses) == 0 {
+			tr.Responses = nil
+		}
+		for _, op := range tr.Responses {
 			normRange(op.Range)
 			normDelete(op.DeleteRange)
+			normTxn(op.Txn)
 		}
 	}
+	normRange(r.Range)
+	normDelete(r.DeleteRange)
+	normTxn(r.Txn)
 	if r.LeaseRevoke != nil && len(r.LeaseRevoke.Deleted) == 0 {
 		r.LeaseRevoke.Deleted = nil
 	}
@@ -598,15 +637,29 @@ func (g *gen) compare() kvstate.Compare {
 	return c
 }
 
-// branch draws transaction operations that write each key at most once.
-func (g *gen) branch() []kvstate.Op {
+// txn draws a transaction; depth limits nesting. written collects the keys
+// the whole transaction writes, nested branches included, so no key is
+// written twice (which the store refuses; that rule has its own tests).
+func (g *gen) txn(depth int, written map[string]bool) *kvstate.TxnRequest {
+	var cmps []kvstate.Compare
+	for range g.r.IntN(3) {
+		cmps = append(cmps, g.compare())
+	}
+	return &kvstate.TxnRequest{Compare: cmps, Success: g.branch(depth, written), Failure: g.branch(depth, written)}
+}
+
+// branch draws transaction operations.
+func (g *gen) branch(depth int, written map[string]bool) []kvstate.Op {
 	var ops []kvstate.Op
-	written := map[string]bool{}
 	for range g.r.IntN(4) {
-		switch k := g.key(); g.r.IntN(3) {
+		switch k := g.key(); g.r.IntN(7) {
 		case 0:
+			if depth < 2 {
+				ops = append(ops, kvstate.Op{Txn: g.txn(depth+1, written)})
+			}
+		case 1, 2:
 			ops = append(ops, kvstate.Op{Range: g.rangeReq(false)})
-		case 1:
+		case 3, 4:
 			if !written[k] {
 				written[k] = true
 				ops = append(ops, kvstate.Op{Put: g.put(k)})
@@ -630,11 +683,7 @@ func (g *gen) request() *kvstate.Request {
 		key, end := g.keyRange()
 		return &kvstate.Request{DeleteRange: &kvstate.DeleteRangeRequest{Key: key, RangeEnd: end, PrevKV: g.r.IntN(2) == 0}}
 	case n < 60:
-		var cmps []kvstate.Compare
-		for range g.r.IntN(3) {
-			cmps = append(cmps, g.compare())
-		}
-		return &kvstate.Request{Txn: &kvstate.TxnRequest{Compare: cmps, Success: g.branch(), Failure: g.branch()}}
+		return &kvstate.Request{Txn: g.txn(0, map[string]bool{})}
 	case n < 85:
 		return &kvstate.Request{Range: g.rangeReq(true)}
 	case n < 91:
