@@ -18,7 +18,11 @@
 //     failures (a timeout, no leader) are the driver's business: only the
 //     store's response, with or without Response.Err, goes to the recipe.
 //  3. Watch: open the watch on the client's watch stream and hand every
-//     response of that watch to HandleWatch.
+//     response of that watch to HandleWatch. If the watch breaks (the
+//     connection to the member is lost), either resume it on another member
+//     from the revision after the last header the recipe saw, or hand the
+//     recipe a WatchResponse with Canceled set: it then reads again and asks
+//     for a new watch. Events the recipe already saw may be delivered again.
 //  4. Done: the operation is over, Err says how it ended.
 //
 // A zero Step means the recipe is waiting for a response or a watch event
