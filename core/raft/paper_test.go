@@ -1349,3 +1349,75 @@ func TestServersDisregardVotesWhileLeaderAlive(t *testing.T) {
 	assert.False(t, msgs[0].Reject)
 	assert.Equal(t, uint64(5), n.status().Term)
 }
+
+// Reference: Raft §6 — after C_new is committed, "the leader ... steps down"
+// if it is not part of C_new, and the servers of C_new go on without it. In
+// this implementation (as in etcd) a configuration takes effect when it is
+// applied, so a member of C_new that has not yet learned that C_new committed
+// still counts votes in C_old. Here leader 1 of {1, 2} removes or demotes
+// itself; member 2 stores the change, but the message telling it that the
+// change committed is lost, and leader 1 had appended one more entry that
+// member 2 never received. Member 2 then needs member 1's vote (C_old), and
+// member 1, whose log is longer, refuses it while it never campaigns itself
+// (it is no voter). The cluster must still elect a leader.
+func TestRemovedLeaderDoesNotStrandTheNewConfiguration(t *testing.T) {
+	for _, change := range []raft.ConfChangeType{raft.ConfChangeRemoveNode, raft.ConfChangeAddLearnerNode} {
+		t.Run(fmt.Sprint(change), func(t *testing.T) {
+			c := newCluster(t, []uint64{1, 2})
+			c.campaign(1)
+			n1, n2 := c.nodes[1], c.nodes[2]
+			require.Equal(t, raft.StateLeader, n1.status().RaftState)
+
+			require.NoError(t, n1.rn.ProposeConfChange(raft.ConfChange{Changes: []raft.ConfChangeSingle{single(change, 1)}}))
+			for _, m := range n1.readMessages() {
+				n2.step(m) // member 2 stores the change
+			}
+			acks := n2.readMessages()
+			require.NoError(t, n1.rn.Propose([]byte("tail")))
+			n1.readMessages() // the append carrying "tail" is lost
+			for _, m := range acks {
+				n1.step(m) // the change commits on the leader, which applies it
+			}
+			n1.readMessages() // everything the leader sends now is lost
+			require.True(t, n1.hasEvent(raft.EventSteppedDown, raft.ReasonRemovedFromConfig))
+			require.Equal(t, []uint64{2}, n1.status().Config.Voters)
+			require.Equal(t, []uint64{1, 2}, n2.status().Config.Voters, "member 2 has not learned the commit")
+
+			// The network heals; member 2 is the only voter of the committed
+			// configuration and must end up leading it.
+			for range 50 * testElectionTicks {
+				n1.rn.Tick()
+				n2.rn.Tick()
+				c.stabilize()
+				if n2.status().RaftState == raft.StateLeader {
+					break
+				}
+			}
+			assert.Equal(t, raft.StateLeader, n2.status().RaftState, "no leader: member 2 waits for a vote member 1 refuses")
+			assert.Equal(t, []uint64{2}, n2.status().Config.Voters)
+		})
+	}
+}
+
+// Reference: Raft §6 — in a joint configuration "agreement ... requires
+// separate majorities from both the old and new configurations". When one
+// node is the only voter of both halves (here: learners are added to a
+// one-voter cluster through an explicit joint configuration), its own log is
+// both majorities, so it commits alone, even with nobody else answering.
+func TestSoleVoterOfJointConfigurationCommits(t *testing.T) {
+	c := clusterWithNewMembers(t, []uint64{1}, []uint64{2})
+	c.campaign(1)
+	require.NoError(t, c.proposeConf(1, raft.ConfChange{Transition: raft.ConfChangeTransitionJointExplicit,
+		Changes: []raft.ConfChangeSingle{single(raft.ConfChangeAddLearnerNode, 2)}}))
+	cs := c.nodes[1].status().Config
+	require.Equal(t, []uint64{1}, cs.Voters)
+	require.Equal(t, []uint64{1}, cs.VotersOutgoing)
+
+	c.crash(2) // no acknowledgement from the learner can trigger the count
+	require.NoError(t, c.nodes[1].rn.Propose([]byte("alone")))
+	c.stabilize()
+	st := c.nodes[1].status()
+	assert.Equal(t, st.LastIndex, st.Commit, "the sole voter's entry is committed")
+	require.NoError(t, c.proposeConf(1, raft.ConfChange{}))
+	assert.Empty(t, c.nodes[1].status().Config.VotersOutgoing, "the joint configuration is left")
+}

@@ -2,6 +2,7 @@ package raft_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -38,7 +39,35 @@ func TestSafetyUnderRandomFaults(t *testing.T) {
 	for _, voters := range []int{3, 5} {
 		for seed := uint64(1); seed <= uint64(seeds); seed++ {
 			t.Run(fmt.Sprintf("voters=%d/seed=%d", voters, seed), func(t *testing.T) {
-				w := newFaultyWorld(t, voters, seed)
+				w := newFaultyWorld(t, voters, 0, seed)
+				for step := range steps {
+					w.randomStep()
+					if err := w.checkSafety(); err != nil {
+						t.Fatalf("seed %d, voters %d, step %d: %v\nlast steps:\n%s", seed, voters, step, err, w.recentSteps())
+					}
+				}
+				if err := w.settle(); err != nil {
+					t.Fatalf("seed %d, voters %d: after healing: %v\nlast steps:\n%s", seed, voters, err, w.recentSteps())
+				}
+			})
+		}
+	}
+}
+
+// TestSafetyUnderMembershipChanges is TestSafetyUnderRandomFaults with
+// membership changes as well: members propose adding voters and learners,
+// promoting, demoting and removing members, one at a time or several at once
+// through a joint configuration (Raft §6), while spare nodes wait with empty
+// storage to be added.
+func TestSafetyUnderMembershipChanges(t *testing.T) {
+	seeds, steps := 30, 1500
+	if testing.Short() {
+		seeds = 8
+	}
+	for _, voters := range []int{3, 5} {
+		for seed := uint64(1); seed <= uint64(seeds); seed++ {
+			t.Run(fmt.Sprintf("voters=%d/seed=%d", voters, seed), func(t *testing.T) {
+				w := newFaultyWorld(t, voters, 2, seed)
 				for step := range steps {
 					w.randomStep()
 					if err := w.checkSafety(); err != nil {
@@ -64,7 +93,7 @@ func TestSafetyCheckerDetectsForgottenVotes(t *testing.T) {
 	for seed := uint64(1); seed <= 200; seed++ {
 		violation := false
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
-			w := newFaultyWorld(t, 3, seed)
+			w := newFaultyWorld(t, 3, 0, seed)
 			w.forgetVotes = true
 			w.crashPercent = 5
 			for range 1500 {
@@ -98,6 +127,8 @@ type faultyWorld struct {
 
 	dropPercent, dupPercent, crashPercent int
 	proposals                             int
+	// changeMembership enables proposals of configuration changes.
+	changeMembership bool
 
 	// leaders maps each term to the member that led it.
 	leaders map[uint64]uint64
@@ -125,8 +156,10 @@ type committedEntry struct {
 	term  uint64
 }
 
-func newFaultyWorld(t *testing.T, voters int, seed uint64) *faultyWorld {
-	rng := rand.New(rand.NewPCG(seed, uint64(voters)))
+// newFaultyWorld builds a cluster founded by voters members, plus spares
+// nodes with empty storage that membership changes may add.
+func newFaultyWorld(t *testing.T, voters, spares int, seed uint64) *faultyWorld {
+	rng := rand.New(rand.NewPCG(seed, uint64(voters*10+spares)))
 	w := &faultyWorld{
 		t:            t,
 		rng:          rng,
@@ -139,14 +172,15 @@ func newFaultyWorld(t *testing.T, voters int, seed uint64) *faultyWorld {
 		committed:    map[uint64]committedEntry{},
 		appliedUpTo:  map[uint64]uint64{},
 	}
-	for id := range uint64(voters) {
+	for id := range uint64(voters + spares) {
 		w.ids = append(w.ids, id+1)
 	}
+	w.changeMembership = spares > 0
 	// Short election timeouts give many elections, and so many chances to
 	// get one wrong, within a modest number of steps.
 	electionTicks := 3 + rng.IntN(6)
 	timeouts := func(c *raft.Config) { c.ElectionTick, c.HeartbeatTick = electionTicks, 1 }
-	w.opts = []nodeOption{withBootstrap(w.ids...), withRandSeed(seed), timeouts}
+	w.opts = []nodeOption{withRandSeed(seed), timeouts}
 	if rng.IntN(2) == 0 {
 		w.opts = append(w.opts, func(c *raft.Config) { c.PreVote = true })
 	}
@@ -160,8 +194,13 @@ func newFaultyWorld(t *testing.T, voters int, seed uint64) *faultyWorld {
 		w.opts = append(w.opts, withOneEntryPerMessage)
 	}
 	w.log("options: drop=%d%% dup=%d%% crash=%d%% election=%d ticks", w.dropPercent, w.dupPercent, w.crashPercent, electionTicks)
+	founders := w.ids[:voters]
 	for _, id := range w.ids {
-		w.nodes[id] = newTestNode(t, id, raft.NewMemoryStorage(), w.opts...)
+		opts := w.opts
+		if int(id) <= voters {
+			opts = append(slices.Clone(opts), withBootstrap(founders...))
+		}
+		w.nodes[id] = newTestNode(t, id, raft.NewMemoryStorage(), opts...)
 		w.collect(id)
 	}
 	return w
@@ -199,6 +238,8 @@ func (w *faultyWorld) randomStep() {
 		w.log("tick %d", id)
 		w.nodes[id].rn.Tick()
 		w.collect(id)
+	case r < 86 && len(up) > 0 && w.changeMembership:
+		w.proposeConfChange(up[w.rng.IntN(len(up))])
 	case r < 88 && len(up) > 0:
 		id := up[w.rng.IntN(len(up))]
 		w.proposals++
@@ -224,6 +265,33 @@ func (w *faultyWorld) randomStep() {
 		}
 		w.restart(down[w.rng.IntN(len(down))])
 	}
+}
+
+// proposeConfChange proposes a random membership change at member id: one
+// change (applied directly), or two (through a joint configuration, left
+// automatically or, sometimes, by an explicit empty change proposed later).
+// Refusals — one change already pending, an invalid change, no leader — are
+// part of the game.
+func (w *faultyWorld) proposeConfChange(id uint64) {
+	types := []raft.ConfChangeType{raft.ConfChangeAddNode, raft.ConfChangeAddLearnerNode, raft.ConfChangeRemoveNode}
+	var cc raft.ConfChange
+	switch r := w.rng.IntN(10); {
+	case r == 0:
+		// Leave an explicitly entered joint configuration (refused if
+		// there is none).
+	case r < 7:
+		cc.Changes = []raft.ConfChangeSingle{{Type: types[w.rng.IntN(3)], NodeID: w.ids[w.rng.IntN(len(w.ids))]}}
+	default:
+		for range 2 {
+			cc.Changes = append(cc.Changes, raft.ConfChangeSingle{Type: types[w.rng.IntN(3)], NodeID: w.ids[w.rng.IntN(len(w.ids))]})
+		}
+		if w.rng.IntN(2) == 0 {
+			cc.Transition = raft.ConfChangeTransitionJointExplicit
+		}
+	}
+	err := w.nodes[id].rn.ProposeConfChange(cc)
+	w.log("propose conf change %+v at %d: %v", cc, id, err)
+	w.collect(id)
 }
 
 // compact snapshots member id at the last index it applied and discards the
@@ -289,7 +357,10 @@ func (w *faultyWorld) deliverRandom() {
 	w.log("deliver %s %d->%d term %d index %d entries %d commit %d reject %v",
 		m.Type, m.From, m.To, m.Term, m.Index, len(m.Entries), m.Commit, m.Reject)
 	if err := w.nodes[m.To].rn.Step(m); err != nil {
-		require.ErrorIs(w.t, err, raft.ErrProposalDropped)
+		// A forwarded proposal may be refused by the leader, and a member
+		// refuses answers from nodes outside its configuration.
+		refusals := []error{raft.ErrProposalDropped, raft.ErrConfChangePending, raft.ErrInvalidConfChange, raft.ErrStepPeerNotFound}
+		require.True(w.t, slices.ContainsFunc(refusals, func(e error) bool { return errors.Is(err, e) }), "step: %v", err)
 	}
 	w.collect(m.To)
 	w.reportSnapshot(m, raft.SnapshotFinish)
@@ -439,7 +510,8 @@ func checkLogMatching(a uint64, la []raft.Entry, b uint64, lb []raft.Entry) erro
 
 // settle heals everything — restarts crashed members and stops dropping
 // messages — and checks that the cluster then elects a leader and commits a
-// new proposal on every member: faults must not leave it stuck.
+// new proposal on every member: faults must not leave it stuck. Nodes outside
+// the leader's configuration are shut down, as an operator would.
 func (w *faultyWorld) settle() error {
 	for _, id := range w.ids {
 		if w.down[id] {
@@ -447,8 +519,15 @@ func (w *faultyWorld) settle() error {
 		}
 	}
 	w.dropPercent, w.dupPercent = 0, 0
+	// A member added after a member's last snapshot ignores that snapshot
+	// (its configuration does not name it), so, like an application that
+	// snapshots regularly, every member takes a fresh one.
+	for _, id := range w.ids {
+		w.compact(id)
+	}
 	marker := []byte("settled")
 	proposed := false
+	members := w.ids
 	for round := range 200 * testElectionTicks {
 		for len(w.inflight) > 0 {
 			w.deliverRandom()
@@ -456,21 +535,24 @@ func (w *faultyWorld) settle() error {
 		if err := w.checkSafety(); err != nil {
 			return err
 		}
-		leader := uint64(0)
-		for _, id := range w.ids {
-			if w.nodes[id].status().RaftState == raft.StateLeader {
-				leader = id
+		leader := w.currentLeader()
+		if leader != 0 {
+			members = configMembers(w.nodes[leader].status().Config)
+			for _, id := range w.ids {
+				if !slices.Contains(members, id) && !w.down[id] {
+					w.log("shut down %d, not a member", id)
+					w.down[id] = true
+				}
 			}
 		}
 		if leader != 0 && !proposed {
-			require.NoError(w.t, w.nodes[leader].rn.Propose(marker))
+			proposed = w.nodes[leader].rn.Propose(marker) == nil
 			w.collect(leader)
-			proposed = true
 		}
-		if proposed && w.allApplied(marker) {
+		if proposed && w.allApplied(members, marker) {
 			return nil
 		}
-		for _, id := range w.ids {
+		for _, id := range w.up() {
 			w.nodes[id].rn.Tick()
 			w.collect(id)
 		}
@@ -481,8 +563,28 @@ func (w *faultyWorld) settle() error {
 	return fmt.Errorf("no leader committed a proposal on every member after healing")
 }
 
-func (w *faultyWorld) allApplied(data []byte) bool {
-	for _, id := range w.ids {
+// currentLeader returns the leader of the highest term among the members
+// that are up, or 0.
+func (w *faultyWorld) currentLeader() uint64 {
+	leader, term := uint64(0), uint64(0)
+	for _, id := range w.up() {
+		st := w.nodes[id].status()
+		if st.RaftState == raft.StateLeader && st.Term > term {
+			leader, term = id, st.Term
+		}
+	}
+	return leader
+}
+
+// configMembers lists every node a configuration names.
+func configMembers(cs raft.ConfState) []uint64 {
+	ids := slices.Concat(cs.Voters, cs.Learners, cs.VotersOutgoing, cs.LearnersNext)
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+func (w *faultyWorld) allApplied(members []uint64, data []byte) bool {
+	for _, id := range members {
 		if !slices.ContainsFunc(w.nodes[id].applied, func(e raft.Entry) bool { return bytes.Equal(e.Data, data) }) {
 			return false
 		}

@@ -136,10 +136,22 @@ func MakeProgressTracker(maxInflight int) ProgressTracker {
 	}
 }
 
-// IsSingleton reports whether the only voter is a single node, which can then
-// commit and win elections alone.
+// IsSingleton reports whether one node is the only voter, which can then
+// commit and win elections alone. That includes a joint configuration whose
+// halves both consist of that node alone (for example while learners are
+// added to a one-voter cluster through joint consensus): its vote is a
+// majority of each half.
 func (p *ProgressTracker) IsSingleton() bool {
-	return len(p.Voters[0]) == 1 && len(p.Voters[1]) == 0
+	var only uint64
+	for _, half := range p.Voters {
+		for id := range half {
+			if only != 0 && id != only {
+				return false
+			}
+			only = id
+		}
+	}
+	return only != 0
 }
 
 // matchAckIndexer reads Match of every voter's progress.

@@ -149,6 +149,10 @@ func TestProgressTrackerNodesAndConfState(t *testing.T) {
 
 	single := newTracker([]uint64{1}, nil, nil)
 	assert.True(t, single.IsSingleton())
+	assert.True(t, newTracker([]uint64{1}, []uint64{1}, []uint64{2}).IsSingleton(), "the same sole voter in both halves")
+	assert.False(t, newTracker([]uint64{1}, []uint64{2}, nil).IsSingleton(), "two voters, one per half")
+	assert.False(t, newTracker([]uint64{1, 2}, []uint64{1}, nil).IsSingleton())
+	assert.False(t, newTracker(nil, nil, []uint64{3}).IsSingleton(), "no voter at all")
 	assert.Equal(t, ConfState{Voters: []uint64{1}}, single.ConfState())
 }
 
