@@ -116,7 +116,7 @@ export class App {
       this.logs = new Logs((m) => this.select(m));
       this.kv = new KVPanel((m) => void this.session.setKVMember(m));
       this.feed = new Feed({ highlight: (e) => this.highlight(e) });
-      this.cards = new ClientCards();
+      this.cards = new ClientCards((line) => this.act(line));
       this.form = new ClientForm((line) => this.act(line));
       this.memberBar = new MemberBar(
         (line) => this.act(line),

@@ -20,6 +20,8 @@ export function memberActions(m: MemberView, view: View): MemberAction[] {
   const leader = leaderName(view);
   return [
     { id: "crash", label: "Crash", line: `crash ${id}`, enabled: !isDown(m), hint: "lose volatile state and the unsynced WAL tail" },
+    { id: "crash-torn", label: "Crash, tearing the WAL", line: `crash ${id} wal=torn`, enabled: !isDown(m), hint: "the last WAL record survives only half written" },
+    { id: "crash-corrupt", label: "Crash with a corrupt WAL", line: `crash ${id} wal=corrupt`, enabled: !isDown(m), hint: "a synced record is damaged: replay must refuse to start" },
     { id: "restart", label: "Restart", line: `restart ${id}`, enabled: m.state === "crashed", hint: "replay the WAL and rejoin" },
     { id: "pause", label: "Pause", line: `pause ${id}`, enabled: up, hint: "freeze it (like a long GC pause); it keeps its state" },
     { id: "resume", label: "Resume", line: `resume ${id}`, enabled: m.state === "paused", hint: "unfreeze it" },

@@ -10,6 +10,7 @@ export const clientIds = ["c1", "c2", "c3"];
 interface Card {
   root: HTMLElement;
   state: HTMLSpanElement;
+  crash: HTMLButtonElement;
   pending: HTMLUListElement;
   reply: HTMLDivElement;
   extras: HTMLDivElement;
@@ -21,22 +22,35 @@ export class ClientCards {
   readonly root: HTMLDivElement;
   private readonly cards = new Map<string, Card>();
 
-  constructor() {
+  constructor(private readonly apply: (line: string) => Promise<string | null>) {
     this.root = el("div", { class: "client-cards" });
     for (const id of clientIds) {
       const state = el("span", { class: "client-state" });
+      // A crashed client stops everything, including keeping its leases alive; a paused one
+      // freezes like a process in a long GC pause (the classic lock-safety trap).
+      const crash = el("button", { type: "button", class: "chip", "data-testid": `client-crash-${id}` }, "crash");
+      const pause = el("button", { type: "button", class: "chip", "data-testid": `client-pause-${id}` }, "pause");
+      crash.addEventListener("click", () => void this.apply(`${crash.dataset.action ?? "crash"} ${id}`));
+      // The view does not say whether a client is paused, so the button remembers what it did
+      // last and flips only when the engine accepted the line.
+      pause.addEventListener("click", async () => {
+        const action = pause.dataset.action === "resume" ? "resume" : "pause";
+        if ((await this.apply(`${action} ${id}`)) !== null) return;
+        pause.dataset.action = action === "pause" ? "resume" : "pause";
+        pause.textContent = pause.dataset.action;
+      });
       const pending = el("ul", { class: "pending", "data-testid": `client-pending-${id}`, "data-count": 0, "aria-label": `${id} pending requests` });
       const reply = el("div", { class: "reply", "data-testid": `client-reply-${id}`, role: "status", "aria-live": "polite" });
       const extras = el("div", { class: "client-extras" });
       const root = el(
         "article",
         { class: "client-card", "data-client": id, "aria-label": `client ${id}` },
-        el("header", {}, el("strong", {}, id), state),
+        el("header", {}, el("strong", {}, id), state, el("span", { class: "client-buttons" }, crash, pause)),
         reply,
         pending,
         extras,
       );
-      this.cards.set(id, { root, state, pending, reply, extras, key: "" });
+      this.cards.set(id, { root, state, crash, pending, reply, extras, key: "" });
       this.root.append(root);
     }
   }
@@ -58,6 +72,8 @@ export class ClientCards {
     let state = "not started";
     if (client) state = client.crashed ? "crashed" : client.target > 0 ? `talks to ${memberName(client.target)}` : "looking for a leader";
     setText(card.state, state);
+    card.crash.dataset.action = client?.crashed ? "restart" : "crash";
+    setText(card.crash, client?.crashed ? "restart" : "crash");
     setAttr(card.root, "data-state", client?.crashed ? "crashed" : "up");
     const pending = client?.pending ?? [];
     setAttr(card.pending, "data-count", pending.length);

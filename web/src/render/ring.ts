@@ -1,7 +1,7 @@
 // ring.ts draws the cluster: members on a ring, the links between them and the partition
 // groups. SVG nodes are created once per member or link and then only updated, so a frame
 // with nine members and heavy traffic changes attributes and text, never the tree's shape.
-import { displayRole, memberName, membersOf, type MemberView, type View } from "../model/view";
+import { displayRole, isDown, memberName, membersOf, type MemberView, type View } from "../model/view";
 import { memberIndex, setAttr, setText, svg, toggleClass } from "./dom";
 import { groupLetter, roleLabel } from "./palette";
 
@@ -321,7 +321,8 @@ export class Ring {
     setAttr(g, "class", `member role-${role} state-${m.state}${group === undefined ? "" : ` group-${group}`}${selected ? " selected" : ""}${node.drag ? " dragging" : ""}`);
 
     setText(node.role, roleLabel(role, m.state));
-    setText(node.term, `term ${m.term}`);
+    // A crashed member's term lives only in its WAL until it restarts and replays it.
+    setText(node.term, isDown(m) ? "term ?" : `term ${m.term}`);
     setText(node.group, group === undefined ? "" : groupLetter(group));
 
     // Votes gathered during an election: one dot per voter, filled when granted.
