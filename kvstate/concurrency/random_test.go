@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/raft-playground/playground/kvstate"
 	"github.com/raft-playground/playground/kvstate/concurrency"
 )
 
@@ -82,8 +83,9 @@ func (e queuedElection) stateName() string { return e.State().String() }
 
 // TestMutexRandomHistories and TestElectionRandomHistories run 3–5 clients
 // queuing, releasing, giving up and pausing (not renewing their leases) on
-// one name, with every answer delivered late in a random interleaving. After
-// every delivery:
+// one name, with every answer delivered late in a random interleaving and
+// compactions that cancel watches asked for from older reads. After every
+// delivery:
 //   - at most one client holds while its key still exists (a paused client
 //     whose lease expired may still believe it holds: that is the pause
 //     problem, which the fencing token answers), and its key is first in the
@@ -218,6 +220,13 @@ func runRandomHistory(t *testing.T, seed uint64, newQueued func(*concurrency.Ses
 		}
 		if rng.IntN(8) == 0 {
 			w.advance(time.Duration(rng.IntN(3000)) * time.Millisecond)
+		}
+		if rng.IntN(15) == 0 && w.store.Rev() > w.store.CompactRev() {
+			// A compaction at the current revision cancels every watch
+			// that a recipe asks for from an earlier read: it must read
+			// again.
+			resp := w.apply(&kvstate.Request{Compaction: &kvstate.CompactionRequest{Revision: w.store.Rev()}})
+			require.NoError(t, resp.Err)
 		}
 		w.check()
 	}
