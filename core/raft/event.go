@@ -65,9 +65,13 @@ const (
 	EventBecameLeader
 	// EventSteppedDown: a leader, candidate or pre-candidate Node returned
 	// to follower; Reason says why (ReasonHigherTerm, ReasonQuorumLost,
-	// ReasonRemovedFromConfig, ReasonElectionLost, ReasonLeaderAppeared).
-	// MsgTerm is the higher term seen, for ReasonHigherTerm; Peer is the
-	// node that carried it.
+	// ReasonRemovedFromConfig, ReasonElectionLost, ReasonLeaderAppeared,
+	// ReasonSnapshotRestoreCandidate). Term is the term Node stepped down
+	// from. For a higher term MsgTerm is that term and Peer the node that
+	// carried it. For ReasonElectionLost (the node can no longer win)
+	// VotesGranted and VotesRejected are the tally and MsgTerm the term the
+	// election was for (Term+1 for a pre-vote). The EventBecameFollower that
+	// follows has the new term.
 	EventSteppedDown
 	// EventCampaignSkipped: Node should have started an election but did
 	// not. Reason: ReasonNotPromotable, ReasonUnappliedConfChange,
@@ -167,6 +171,11 @@ const (
 	// EventStaleMessageIgnored: Node ignored a message of type MsgType and
 	// term MsgTerm from Peer because its own term is higher.
 	EventStaleMessageIgnored
+	// EventLogTruncated: follower Node deleted its entries Index through
+	// OwnLastIndex, the first of which has term LogTerm, because they
+	// conflict with the entries leader Peer sent (Raft §5.3). The
+	// EventAppendAccepted for the same append follows.
+	EventLogTruncated
 )
 
 var eventKindNames = [...]string{
@@ -199,6 +208,7 @@ var eventKindNames = [...]string{
 	EventTimeoutNowSent:      "timeout-now-sent",
 	EventProposalDropped:     "proposal-dropped",
 	EventStaleMessageIgnored: "stale-message-ignored",
+	EventLogTruncated:        "log-truncated",
 }
 
 // String returns the kind's stable identifier, e.g. "vote-rejected".

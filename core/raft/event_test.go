@@ -8,14 +8,14 @@ import (
 
 func TestEventKindAndReasonIdentifiersAreStableAndUnique(t *testing.T) {
 	seen := map[string]bool{}
-	for k := EventBecameFollower; k <= EventStaleMessageIgnored; k++ {
+	for k := EventBecameFollower; k <= EventLogTruncated; k++ {
 		s := k.String()
 		assert.NotEqual(t, "unknown-event", s, "kind %d has no identifier", k)
 		assert.False(t, seen[s], "identifier %q is used twice", s)
 		seen[s] = true
 	}
 	assert.Equal(t, "unknown-event", EventKind(0).String())
-	assert.Equal(t, "unknown-event", (EventStaleMessageIgnored + 1).String())
+	assert.Equal(t, "unknown-event", (EventLogTruncated + 1).String())
 
 	seen = map[string]bool{}
 	for r := ReasonNone; r <= ReasonNotLeader; r++ {

@@ -43,11 +43,6 @@ func newRaftLog(storage Storage) *raftLog {
 	return l
 }
 
-func (l *raftLog) String() string {
-	return fmt.Sprintf("committed=%d applied=%d applying=%d unstable.offset=%d len(unstable.entries)=%d",
-		l.committed, l.applied, l.applying, l.unstable.offset, len(l.unstable.entries))
-}
-
 // firstIndex returns the first index readable from the log.
 func (l *raftLog) firstIndex() uint64 {
 	if i, ok := l.unstable.maybeFirstIndex(); ok {
@@ -140,9 +135,9 @@ func (l *raftLog) isUpToDate(lasti, term uint64) bool {
 //
 // It panics if a conflicting entry is already committed: the leader would be
 // erasing committed history, which Raft's safety argument rules out.
-func (l *raftLog) maybeAppend(index, logTerm, committed uint64, ents []Entry) (lastNewIndex uint64, ok bool) {
+func (l *raftLog) maybeAppend(index, logTerm, committed uint64, ents []Entry) (lastNewIndex uint64, cut truncation, ok bool) {
 	if !l.matchTerm(index, logTerm) {
-		return 0, false
+		return 0, truncation{}, false
 	}
 	lastNewIndex = index + uint64(len(ents))
 	ci := l.findConflict(ents)
@@ -152,10 +147,20 @@ func (l *raftLog) maybeAppend(index, logTerm, committed uint64, ents []Entry) (l
 	case ci <= l.committed:
 		panic(fmt.Sprintf("raft: entry %d conflicts with a committed entry (committed=%d)", ci, l.committed))
 	default:
+		if last := l.lastIndex(); ci <= last {
+			cut = truncation{from: ci, last: last, term: zeroTermOnOutOfBounds(l.term(ci))}
+		}
 		l.append(ents[ci-(index+1):]...)
 	}
 	l.commitTo(min(committed, lastNewIndex))
-	return lastNewIndex, true
+	return lastNewIndex, cut, true
+}
+
+// truncation describes entries a follower deleted because they conflicted
+// with the leader's: from..last, the first of term term. from is 0 if
+// nothing was deleted.
+type truncation struct {
+	from, last, term uint64
 }
 
 // append adds entries at the end of the log (after truncating a conflicting
@@ -312,15 +317,6 @@ func (l *raftLog) entries(i, maxSize uint64) ([]Entry, error) {
 		return nil, nil
 	}
 	return l.slice(i, l.lastIndex()+1, maxSize)
-}
-
-// allEntries returns every entry still in the log. Tests use it.
-func (l *raftLog) allEntries() []Entry {
-	ents, err := l.entries(l.firstIndex(), noLimit)
-	if err != nil {
-		panic(err)
-	}
-	return ents
 }
 
 // slice returns the entries in [lo, hi), limited to maxSize bytes, reading

@@ -125,7 +125,7 @@ func TestLogMaybeAppend(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			l := logWithTerms(1, 2, 3)
 			l.commitTo(1)
-			last, ok := l.maybeAppend(tt.index, tt.logTerm, tt.committed, tt.ents)
+			last, _, ok := l.maybeAppend(tt.index, tt.logTerm, tt.committed, tt.ents)
 			assert.Equal(t, tt.wantOK, ok)
 			assert.Equal(t, tt.wantLast, last)
 			assert.Equal(t, tt.wantCommit, l.committed)
@@ -255,4 +255,13 @@ func TestLogNextCommittedEnts(t *testing.T) {
 	l.appliedTo(4)
 	assert.Nil(t, l.nextCommittedEnts())
 	assert.Panics(t, func() { l.appliedTo(5) }, "cannot apply beyond the commit index")
+}
+
+// allEntries returns every entry still in the log.
+func (l *raftLog) allEntries() []Entry {
+	ents, err := l.entries(l.firstIndex(), noLimit)
+	if err != nil {
+		panic(err)
+	}
+	return ents
 }

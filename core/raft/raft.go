@@ -303,13 +303,26 @@ func (r *raft) pastElectionTimeout() bool {
 // unknown). reason and from (the node whose message caused it, if any) go
 // into the events.
 func (r *raft) becomeFollower(term, lead uint64, reason Reason, from uint64) {
-	was := r.state
+	if r.state != StateFollower {
+		// Emitted before the term changes, so that Term is the term the
+		// node stepped down from.
+		down := Event{Kind: EventSteppedDown, Reason: reason, Peer: from, Lead: lead}
+		switch {
+		case reason == ReasonElectionLost:
+			granted, rejected, _ := r.trk.TallyVotes()
+			down.VotesGranted, down.VotesRejected = uint64(granted), uint64(rejected)
+			down.MsgTerm = r.Term
+			if r.state == StatePreCandidate {
+				down.MsgTerm = r.Term + 1
+			}
+		case term > r.Term:
+			down.MsgTerm = term
+		}
+		r.emit(down)
+	}
 	r.reset(term)
 	r.state = StateFollower
 	r.lead = lead
-	if was != StateFollower {
-		r.emit(Event{Kind: EventSteppedDown, Reason: reason, Peer: from, Lead: lead})
-	}
 	r.emit(Event{Kind: EventBecameFollower, Reason: reason, Peer: from, Lead: lead})
 }
 

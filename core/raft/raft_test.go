@@ -239,10 +239,13 @@ func TestStepDownOnHigherTerm(t *testing.T) {
 			assert.Equal(t, StateFollower, r.state)
 			assert.Equal(t, uint64(7), r.Term)
 			assert.Equal(t, uint64(3), r.lead)
-			ev := eventOfKind(t, takeEvents(r), EventSteppedDown)
+			evs := takeEvents(r)
+			ev := eventOfKind(t, evs, EventSteppedDown)
 			assert.Equal(t, ReasonHigherTerm, ev.Reason)
 			assert.Equal(t, uint64(3), ev.Peer)
-			assert.Equal(t, uint64(7), ev.Term)
+			assert.Less(t, ev.Term, uint64(7), "the term it stepped down from")
+			assert.Equal(t, uint64(7), ev.MsgTerm, "the higher term it saw")
+			assert.Equal(t, uint64(7), eventOfKind(t, evs, EventBecameFollower).Term)
 		})
 	}
 }
@@ -371,7 +374,11 @@ func TestElectionLostEvent(t *testing.T) {
 	received := eventOfKind(t, evs, EventVoteReceived)
 	assert.Equal(t, uint64(1), received.VotesGranted)
 	assert.Equal(t, uint64(2), received.VotesRejected)
-	assert.Equal(t, ReasonElectionLost, eventOfKind(t, evs, EventSteppedDown).Reason)
+	lost := eventOfKind(t, evs, EventSteppedDown)
+	assert.Equal(t, ReasonElectionLost, lost.Reason)
+	assert.Equal(t, uint64(1), lost.VotesGranted)
+	assert.Equal(t, uint64(2), lost.VotesRejected)
+	assert.Equal(t, uint64(1), lost.MsgTerm, "the election was for term 1")
 }
 
 func TestNewLeaderAppendsEmptyEntry(t *testing.T) {
@@ -443,6 +450,12 @@ func TestFollowerConflictingSuffixIsReplaced(t *testing.T) {
 			n.electLeader(1)
 			require.NoError(t, n.propose(1, "x"))
 			assert.Equal(t, []uint64{1, 1, 1, 1, 1, 1, 1, 3, 3}, termsOf(n.raft(2).raftLog.allEntries()))
+			truncated := n.eventsOf(2, EventLogTruncated)
+			require.Len(t, truncated, 1)
+			assert.Equal(t, uint64(2), truncated[0].Index, "the first conflicting entry")
+			assert.Equal(t, uint64(7), truncated[0].OwnLastIndex)
+			assert.Equal(t, uint64(2), truncated[0].LogTerm)
+			assert.Equal(t, uint64(1), truncated[0].Peer)
 			rejected := n.eventsOf(2, EventAppendRejected)
 			require.Len(t, rejected, tt.wantRejects)
 			assert.Equal(t, ReasonPrevTermMismatch, rejected[0].Reason)

@@ -177,7 +177,10 @@ func (r *raft) handleAppendEntries(m Message) {
 		return
 	}
 	oldCommit := r.raftLog.committed
-	if last, ok := r.raftLog.maybeAppend(m.Index, m.LogTerm, m.Commit, m.Entries); ok {
+	if last, cut, ok := r.raftLog.maybeAppend(m.Index, m.LogTerm, m.Commit, m.Entries); ok {
+		if cut.from != 0 {
+			r.emit(Event{Kind: EventLogTruncated, Peer: m.From, Index: cut.from, OwnLastIndex: cut.last, LogTerm: cut.term})
+		}
 		r.send(Message{To: m.From, Type: MsgAppResp, Index: last})
 		r.emit(Event{Kind: EventAppendAccepted, Peer: m.From, Index: m.Index, LogTerm: m.LogTerm,
 			Hint: last, Commit: r.raftLog.committed})
