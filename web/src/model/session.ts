@@ -188,7 +188,9 @@ export class Session {
     }
     this.cursor = batch.cursor;
     const now = performance.now();
-    if (forceScript || now - this.lastScriptFetch > 700) {
+    // While time runs the script changes only in its last `run` line, so it is read now and
+    // then; any action reads it at once.
+    if (forceScript || now - this.lastScriptFetch > 2000) {
       this.lastScriptFetch = now;
       const script = await this.engine.script();
       if (script !== this.scriptText) {

@@ -464,10 +464,12 @@ export class Ring {
       x /= group.length;
       y /= group.length;
       const len = Math.hypot(x, y) || 1;
-      const lx = (x / len) * (ringRadius + this.radius + 75);
-      const ly = (y / len) * (ringRadius + this.radius + 75);
-      setAttr(label, "x", Math.max(-470, Math.min(470, lx)).toFixed(0));
-      setAttr(label, "y", Math.max(-455, Math.min(470, ly)).toFixed(0));
+      // The label sits outside the ring in the direction of its group, kept inside the frame
+      // (the text is centred on x, so its half width is left as a margin).
+      const lx = (x / len) * (ringRadius + this.radius + 50);
+      const ly = (y / len) * (ringRadius + this.radius + 50);
+      setAttr(label, "x", Math.max(-430, Math.min(430, lx)).toFixed(0));
+      setAttr(label, "y", Math.max(-490, Math.min(505, ly)).toFixed(0));
       setAttr(label, "class", `group-label group-${i}`);
       setText(label, `group ${groupLetter(i)} (${group.length})`);
     });
