@@ -108,8 +108,8 @@ func (e *Election) proclaimRequest(value string) *kvstate.Request {
 }
 
 // Resign deletes our key if it is still ours, giving up leadership or
-// candidacy. Called while a Campaign is still running, it abandons the
-// Campaign: the Done that follows ends both.
+// candidacy. Called while a Campaign or a Proclaim is still running, it
+// abandons that operation: the Done that follows ends both.
 func (e *Election) Resign() (Step, error) {
 	switch {
 	case e.state == ElectionIdle || e.state == ElectionLost:
