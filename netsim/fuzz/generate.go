@@ -443,6 +443,7 @@ func (g *generator) settle() {
 		}
 	}
 	g.emit("run 5s")
+	g.emit("check safety")
 	g.emit("check linearizable")
 	g.emit("check watches")
 }

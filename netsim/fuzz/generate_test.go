@@ -56,6 +56,6 @@ func TestSwarmLeavesFaultClassesOut(t *testing.T) {
 func TestGeneratedScriptsEndByHealingAndChecking(t *testing.T) {
 	_, lines := Generate(42)
 	require.GreaterOrEqual(t, len(lines), 4)
-	assert.Equal(t, []string{"check linearizable", "check watches"}, lines[len(lines)-2:])
+	assert.Equal(t, []string{"check safety", "check linearizable", "check watches"}, lines[len(lines)-3:])
 	assert.Contains(t, lines, "heal")
 }

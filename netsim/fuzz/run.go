@@ -31,7 +31,7 @@ func Run(seed uint64) Result {
 	res := Result{Seed: seed, Options: o}
 	sess := script.NewSession(nil)
 	for _, line := range lines {
-		_, err := sess.Exec(line)
+		err := execRecovering(sess, line)
 		if err == nil {
 			continue
 		}
@@ -43,19 +43,33 @@ func Run(seed uint64) Result {
 	if w := sess.World(); w != nil {
 		res.VirtualTime = netsim.Duration(w.Now())
 		res.Events = w.Steps()
-		if res.Err == nil {
-			if err := w.CheckSafety(); err != nil {
-				res.Err = fmt.Errorf("safety: %w", err)
-			}
-		}
 	}
 	res.Script = sess.Script()
-	if line := failingLine(res.Err); strings.HasPrefix(line, "check ") {
-		// A failed check is not recorded (only applied lines are), so append
-		// it: the script then fails where the run did.
+	var p *panicked
+	if line := failingLine(res.Err); strings.HasPrefix(line, "check ") || errors.As(res.Err, &p) {
+		// A failed check or a line that panicked is not recorded (only
+		// applied lines are), so append it: the script then fails where the
+		// run did.
 		res.Script += line + "\n"
 	}
 	return res
+}
+
+// panicked is a panic inside the world: a broken invariant. The fuzzer is a
+// boundary, so it reports the panic as a failure of its seed instead of
+// stopping every other seed.
+type panicked struct{ value any }
+
+func (p *panicked) Error() string { return fmt.Sprintf("panic: %v", p.value) }
+
+func execRecovering(sess *script.Session, line string) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &panicked{value: v}
+		}
+	}()
+	_, err = sess.Exec(line)
+	return err
 }
 
 // failedLine remembers which generated line failed, so the reproducing
@@ -72,9 +86,15 @@ func (f *failedLine) Unwrap() error { return f.err }
 // the system under test: a run that stopped at a safety violation, or a
 // failed check. Anything else is the world refusing the command.
 func asFailure(sess *script.Session, line string, err error) error {
+	var p *panicked
+	if errors.As(err, &p) {
+		return &failedLine{line: line, err: err}
+	}
 	if w := sess.World(); w != nil {
 		if serr := w.CheckSafety(); serr != nil {
-			return &failedLine{line: line, err: serr}
+			// A refused line revealed a violation the world had already
+			// reached: the reproducing script ends by checking for it.
+			return &failedLine{line: "check safety", err: serr}
 		}
 	}
 	if strings.HasPrefix(line, "check ") || strings.HasPrefix(line, "run ") {

@@ -26,15 +26,21 @@ type ExpectNoLeader struct{}
 // Format renders `expect no-leader`.
 func (c *ExpectNoLeader) Format() string { return "expect no-leader" }
 
-// ExpectTerm compares the highest term among the members that are up: `expect term>=3`.
+// ExpectTerm compares the highest term among the members that are up
+// (`expect term>=3`), or with on= the terms of those members (`expect term=2 on=s1`).
 type ExpectTerm struct {
 	Cmp   Cmp
 	Value uint64
+	On    *Scope
 }
 
-// Format renders `expect term>=3`.
+// Format renders `expect term>=3` or `expect term=2 on=s1`.
 func (c *ExpectTerm) Format() string {
-	return "expect term" + string(c.Cmp) + strconv.FormatUint(c.Value, 10)
+	s := "expect term" + string(c.Cmp) + strconv.FormatUint(c.Value, 10)
+	if c.On != nil {
+		s += " on=" + c.On.String()
+	}
+	return s
 }
 
 // IndexField names a per-member log index an expectation compares.

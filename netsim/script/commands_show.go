@@ -36,10 +36,13 @@ const (
 	CheckLinearizable CheckKind = "linearizable"
 	// CheckWatches checks the etcd watch guarantees for every watching client.
 	CheckWatches CheckKind = "watches"
+	// CheckSafety runs the world's full Raft safety check now (the world
+	// also checks incrementally after every event).
+	CheckSafety CheckKind = "safety"
 )
 
 // Check runs a whole-history check and fails the run on a violation:
-// `check linearizable`, `check watches`.
+// `check linearizable`, `check watches`, `check safety`.
 type Check struct{ Kind CheckKind }
 
 // Format renders `check linearizable`.

@@ -25,13 +25,13 @@
 //	txn cN if="value(k)=v && version(k)>0" then="put k v; delete k prefix" else="get k"
 //	lease grant cN NAME ttl=5s | lease keepalive cN NAME [once] | lease revoke cN NAME
 //	lock cN NAME [ttl=10s] | unlock cN NAME | watch cN KEY [prefix] [from=N]
-//	expect leader[=sN] | expect no-leader | expect term>=N | expect committed>=N [on=…] | expect applied>=N [on=…]
+//	expect leader[=sN] | expect no-leader | expect term>=N [on=…] | expect committed>=N [on=…] | expect applied>=N [on=…]
 //	expect value K=V [on=…] | expect absent K [on=…] | expect holder LOCK=cN|none
 //	expect reply cN ok [branch=then|else] [value=V] [rev=N] [count=N] | expect reply cN error=CODE | expect reply cN pending
 //	expect role sN=leader|follower|candidate|precandidate|learner | expect up sN | expect down sN
 //	expect log terms=1,1,4 [on=…] | expect watch cN revs=4,5,7
 //	show cluster | show log sN | show kv sN | show events [last=N]
-//	check linearizable | check watches
+//	check linearizable | check watches | check safety
 //
 // `on=` is all (every member that is up, the default), majority (a majority of
 // the voters) or one member.

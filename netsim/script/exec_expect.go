@@ -35,6 +35,12 @@ func (s *Session) executeExpect(cmd Command) (string, bool, error) {
 		}
 		return describeLeadership(w), true, nil
 	case *ExpectTerm:
+		if c.On != nil {
+			note, err := s.checkScope(*c.On, fmt.Sprintf("term%s%d", c.Cmp, c.Value), func(m netsim.MemberView) (bool, string, error) {
+				return c.Cmp.Holds(int64(m.Term), int64(c.Value)), fmt.Sprintf("%s in term %d", m.Name, m.Term), nil
+			})
+			return note, true, err
+		}
 		term := w.Term()
 		found := "term " + strconv.FormatUint(term, 10)
 		if !c.Cmp.Holds(int64(term), int64(c.Value)) {

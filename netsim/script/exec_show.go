@@ -48,10 +48,16 @@ func (s *Session) executeShow(cmd Command) (string, error) {
 		}
 		return b.String(), nil
 	case *Check:
-		if c.Kind == CheckLinearizable {
+		switch c.Kind {
+		case CheckLinearizable:
 			return s.checkLinearizable()
+		case CheckWatches:
+			return s.checkWatches()
 		}
-		return s.checkWatches()
+		if err := w.CheckSafety(); err != nil {
+			return "", err
+		}
+		return "safety: one leader per term, log matching, leader completeness, state machine safety all hold", nil
 	}
 	return "", fmt.Errorf("internal error: no way to run %T", cmd)
 }

@@ -61,6 +61,7 @@ expect leader
 expect leader=s2
 expect no-leader
 expect term>=3
+expect term=2 on=s1
 expect committed>=5 on=majority
 expect applied=4 on=leader
 expect value foo=bar on=all
@@ -84,6 +85,7 @@ show kv s1
 show events last=20
 check linearizable
 check watches
+check safety
 `
 
 // TestFormatRoundTrips checks that formatting a parsed script and parsing the

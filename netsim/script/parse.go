@@ -154,9 +154,9 @@ func init() {
 		"unlock":    {"unlock CLIENT NAME", parseUnlock},
 		"watch":     {"watch CLIENT KEY [prefix] [from=N]", parseWatch},
 		"compact":   {"compact CLIENT REVISION", parseCompact},
-		"expect":    {"expect leader[=MEMBER] | no-leader | term>=N | committed>=N [on=…] | applied>=N [on=…] | value K=V [on=…] | absent K [on=…] | holder LOCK=CLIENT | reply CLIENT ok [branch=then|else] [value=V] [rev=N] [count=N] | reply CLIENT error=CODE | reply CLIENT pending | role MEMBER=ROLE | up MEMBER | down MEMBER | log terms=… [on=…] | watch CLIENT revs=…", parseExpect},
+		"expect":    {"expect leader[=MEMBER] | no-leader | term>=N [on=…] | committed>=N [on=…] | applied>=N [on=…] | value K=V [on=…] | absent K [on=…] | holder LOCK=CLIENT | reply CLIENT ok [branch=then|else] [value=V] [rev=N] [count=N] | reply CLIENT error=CODE | reply CLIENT pending | role MEMBER=ROLE | up MEMBER | down MEMBER | log terms=… [on=…] | watch CLIENT revs=…", parseExpect},
 		"show":      {"show cluster | show log MEMBER | show kv MEMBER | show events [last=N]", parseShow},
-		"check":     {"check linearizable | check watches", parseCheck},
+		"check":     {"check linearizable | check watches | check safety", parseCheck},
 	}
 }
 

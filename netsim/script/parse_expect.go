@@ -36,7 +36,19 @@ func parseExpect(p *lineParser) (Command, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &ExpectTerm{Cmp: Cmp(t.op), Value: n}, p.end()
+		opts, err := p.options(nil, []string{"on"})
+		if err != nil {
+			return nil, err
+		}
+		c := &ExpectTerm{Cmp: Cmp(t.op), Value: n}
+		if _, ok := opts["on"]; ok {
+			on, err := p.scopeFrom(opts)
+			if err != nil {
+				return nil, err
+			}
+			c.On = &on
+		}
+		return c, nil
 	case (word == "committed" || word == "applied") && t.op != "":
 		n, err := p.uintValue(t, 0, word)
 		if err != nil {
@@ -314,13 +326,13 @@ func parseShow(p *lineParser) (Command, error) {
 }
 
 func parseCheck(p *lineParser) (Command, error) {
-	t, err := p.positional("linearizable or watches")
+	t, err := p.positional("linearizable, watches or safety")
 	if err != nil {
 		return nil, err
 	}
 	switch CheckKind(t.text) {
-	case CheckLinearizable, CheckWatches:
+	case CheckLinearizable, CheckWatches, CheckSafety:
 		return &Check{Kind: CheckKind(t.text)}, p.end()
 	}
-	return nil, p.errTok(t, "unknown check %q; expected linearizable or watches", t.text)
+	return nil, p.errTok(t, "unknown check %q; expected linearizable, watches or safety", t.text)
 }

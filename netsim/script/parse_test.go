@@ -90,6 +90,7 @@ func TestParseCommands(t *testing.T) {
 		{"expect no-leader", &ExpectNoLeader{}},
 		{"expect term>=3", &ExpectTerm{Cmp: CmpGe, Value: 3}},
 		{"expect term=1", &ExpectTerm{Cmp: CmpEq, Value: 1}},
+		{"expect term<4 on=s3", &ExpectTerm{Cmp: CmpLt, Value: 4, On: &Scope{Kind: ScopeMember, Member: s3}}},
 		{"expect committed>=5 on=majority", &ExpectIndex{Field: IndexCommitted, Cmp: CmpGe, Value: 5, On: Scope{Kind: ScopeMajority}}},
 		{"expect applied<2 on=s3", &ExpectIndex{Field: IndexApplied, Cmp: CmpLt, Value: 2, On: Scope{Kind: ScopeMember, Member: s3}}},
 		{"expect committed!=0", &ExpectIndex{Field: IndexCommitted, Cmp: CmpNe, Value: 0}},
@@ -116,6 +117,7 @@ func TestParseCommands(t *testing.T) {
 		{"show events last=5", &ShowEvents{Last: 5}},
 		{"check linearizable", &Check{Kind: CheckLinearizable}},
 		{"check watches", &Check{Kind: CheckWatches}},
+		{"check safety", &Check{Kind: CheckSafety}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.line, func(t *testing.T) {
