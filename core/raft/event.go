@@ -141,8 +141,11 @@ const (
 	// ReasonQuorumConfirmed (safe mode), ReasonLease, ReasonSingleVoter,
 	// ReasonLeaderAnswered (a follower received the leader's answer).
 	EventReadServed
-	// EventReadQueued: leader Node postponed a read from Peer until it has
-	// committed an entry of its own term. Reason: ReasonNoCommitInTerm.
+	// EventReadQueued: leader Node postponed a read from Peer. Reason:
+	// ReasonNoCommitInTerm (until it has committed an entry of its own
+	// term), ReasonLeaseExpired (lease mode: the lease does not cover the
+	// read, so a heartbeat round must confirm it). Commit is the commit
+	// index.
 	EventReadQueued
 	// EventReadDropped: Node dropped a read request from Peer. Reason:
 	// ReasonNoLeader, ReasonNotLeader (Peer forwarded it here, but this
@@ -306,7 +309,9 @@ const (
 	ReasonSimpleChange
 	// ReasonQuorumConfirmed: a heartbeat round confirmed leadership.
 	ReasonQuorumConfirmed
-	// ReasonLease: the leader lease vouches for leadership.
+	// ReasonLease: the leader lease vouches for leadership: a quorum
+	// answered a heartbeat sent less than an election timeout ago, and
+	// those voters refuse to elect anyone else until it has passed.
 	ReasonLease
 	// ReasonSingleVoter: the leader is the only voter.
 	ReasonSingleVoter
@@ -341,6 +346,8 @@ const (
 	// proposals, and a follower does not pass on a request another node
 	// forwarded to it.
 	ReasonNotLeader
+	// ReasonLeaseExpired: the leader lease does not cover the moment.
+	ReasonLeaseExpired
 )
 
 var reasonNames = [...]string{
@@ -395,6 +402,7 @@ var reasonNames = [...]string{
 	ReasonConfChangePending:        "conf-change-pending",
 	ReasonInvalidConfChange:        "invalid-conf-change",
 	ReasonNotLeader:                "not-leader",
+	ReasonLeaseExpired:             "lease-expired",
 }
 
 // String returns the reason's stable identifier, e.g. "log-behind".

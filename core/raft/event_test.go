@@ -18,13 +18,13 @@ func TestEventKindAndReasonIdentifiersAreStableAndUnique(t *testing.T) {
 	assert.Equal(t, "unknown-event", (EventLogTruncated + 1).String())
 
 	seen = map[string]bool{}
-	for r := ReasonNone; r <= ReasonNotLeader; r++ {
+	for r := ReasonNone; r <= ReasonLeaseExpired; r++ {
 		s := r.String()
 		assert.NotEqual(t, "unknown-reason", s, "reason %d has no identifier", r)
 		assert.False(t, seen[s], "identifier %q is used twice", s)
 		seen[s] = true
 	}
-	assert.Equal(t, "unknown-reason", (ReasonNotLeader + 1).String())
+	assert.Equal(t, "unknown-reason", (ReasonLeaseExpired + 1).String())
 
 	// Catalogues outside the core key on these; they must not change.
 	assert.Equal(t, "vote-rejected", EventVoteRejected.String())

@@ -85,6 +85,12 @@ type raft struct {
 
 	heartbeatTimeout int
 	electionTimeout  int
+	// ticks counts every tick since the node started: the clock of the
+	// leader lease.
+	ticks uint64
+	// leaseRevoked is true once the leader sent TimeoutNow in its term; it
+	// answers no more reads from its lease in that term.
+	leaseRevoked bool
 	// randomizedElectionTimeout is in [electionTimeout, 2*electionTimeout)
 	// and is drawn anew whenever the node resets its election timer.
 	randomizedElectionTimeout int
@@ -264,6 +270,7 @@ func (r *raft) reset(term uint64) {
 		r.Vote = None
 	}
 	r.lead = None
+	r.leaseRevoked = false
 	r.electionElapsed = 0
 	r.heartbeatElapsed = 0
 	r.resetRandomizedElectionTimeout()
@@ -372,6 +379,7 @@ func (r *raft) becomeLeader() {
 
 // tick advances the node's logical clock by one tick.
 func (r *raft) tick() {
+	r.ticks++
 	if r.state == StateLeader {
 		r.tickHeartbeat()
 	} else {
@@ -424,6 +432,10 @@ func (r *raft) Step(m Message) error {
 		if m.Type == MsgVote || m.Type == MsgPreVote {
 			force := bytes.Equal(m.Context, campaignTransferContext)
 			inLease := r.checkQuorum && r.lead != None && r.electionElapsed < r.electionTimeout
+			// With lease reads a node that just (re)started also waits an
+			// election timeout: before a crash it may have answered the
+			// heartbeat that a leader's lease is counting on.
+			inLease = inLease || (r.checkQuorum && r.readOnly.option == ReadOnlyLeaseBased && r.ticks < uint64(r.electionTimeout))
 			if !force && inLease {
 				// The node heard from a live leader within the election
 				// timeout, so it ignores the request without adopting the

@@ -17,24 +17,49 @@ type readIndexRequest struct {
 	round uint64
 }
 
-// readOnly queues ReadIndex requests of the safe mode (Raft §6.4). For each
-// request the leader notes its commit index and starts a heartbeat round,
-// numbered in increasing order and carried in the heartbeats' context. A
-// voter that answers a heartbeat of round r proves that the leader still led
-// after every request up to round r arrived, so a request is confirmed once
-// a quorum has answered its round or a later one. The leader numbers the
-// rounds itself, so requests whose contexts happen to be equal (two
-// followers forwarding reads with the same request ID) never mix.
+// readOnly confirms leadership for reads (Raft §6.4). Every heartbeat
+// broadcast starts a round, numbered in increasing order and carried in the
+// heartbeats' context. A voter that answers round r proves that the leader
+// still led when round r was sent, and so after every request that arrived
+// before it.
+//
+// Safe mode: each request notes the commit index, starts a round at once,
+// and is answered once a quorum has answered its round or a later one. The
+// leader numbers the rounds itself, so requests whose contexts happen to be
+// equal (two followers forwarding reads with the same request ID) never mix.
+//
+// Lease mode (Raft thesis §6.4.1): once a quorum answered a round sent at
+// tick t, no other leader can be elected before t plus an election timeout,
+// because each of those voters refuses votes for an election timeout after
+// hearing from the leader (check-quorum). Until then reads are answered at
+// once; later they fall back to a round, as in safe mode.
 type readOnly struct {
 	option ReadOnlyOption
 	// round is the number of the latest heartbeat round. It only grows,
 	// across terms too, so an answer to an old round confirms nothing new.
 	round uint64
+	// sent holds the rounds a quorum has not answered yet with the tick
+	// each was sent at, oldest first; at most maxUnansweredRounds.
+	sent []sentRound
 	// queue holds the waiting requests in round order.
 	queue []readIndexRequest
 	// acked holds, per node, the latest round it answered.
 	acked ackedRounds
+	// leaseStart is the tick at which the newest round a quorum answered
+	// was sent; it means something only if leaseKnown.
+	leaseStart uint64
+	leaseKnown bool
 }
+
+// sentRound is a heartbeat round and the leader's tick when it was sent.
+type sentRound struct {
+	round, tick uint64
+}
+
+// maxUnansweredRounds bounds the rounds remembered while no quorum answers
+// (a leader cut off from the others); an answer to a forgotten round only
+// lacks its send tick, so it confirms reads but does not extend the lease.
+const maxUnansweredRounds = 64
 
 // ackedRounds maps a node to the latest heartbeat round it answered. As a
 // quorum.AckedIndexer it lets the quorum code find the latest round a
@@ -51,20 +76,34 @@ func newReadOnly(option ReadOnlyOption) *readOnly {
 	return &readOnly{option: option, acked: ackedRounds{}}
 }
 
-// reset drops every waiting request, keeping the round numbers growing.
+// reset forgets the waiting requests, the rounds and the lease: a new term
+// or role proves nothing from the old one. Round numbers keep growing.
 func (ro *readOnly) reset() {
 	ro.queue = nil
+	ro.sent = nil
 	clear(ro.acked)
+	ro.leaseKnown = false
 }
 
-// addRequest queues request m, which arrived when the commit index was index,
-// counts the leader's own acknowledgement, and returns the context of the
-// heartbeat round that confirms it.
-func (ro *readOnly) addRequest(index uint64, m Message, self uint64) []byte {
+// newRound starts a heartbeat round at tick, counts the leader's own
+// answer, and returns the heartbeats' context.
+func (ro *readOnly) newRound(self, tick uint64) []byte {
 	ro.round++
-	ro.queue = append(ro.queue, readIndexRequest{req: m, index: index, round: ro.round})
+	if len(ro.sent) == maxUnansweredRounds {
+		ro.sent = append(ro.sent[:0], ro.sent[1:]...)
+	}
+	ro.sent = append(ro.sent, sentRound{round: ro.round, tick: tick})
 	ro.acked[self] = ro.round
 	return roundContext(ro.round)
+}
+
+// addRequest queues request m, which arrived at tick when the commit index
+// was index, and starts the round that confirms it; it returns the round's
+// heartbeat context.
+func (ro *readOnly) addRequest(index uint64, m Message, self, tick uint64) []byte {
+	ctx := ro.newRound(self, tick)
+	ro.queue = append(ro.queue, readIndexRequest{req: m, index: index, round: ro.round})
+	return ctx
 }
 
 // recvAck records that id answered a heartbeat carrying context.
@@ -74,30 +113,37 @@ func (ro *readOnly) recvAck(id uint64, context []byte) {
 	}
 }
 
-// confirmed removes and returns the requests whose round a quorum of voters
-// has answered, oldest first.
+// confirmed extends the lease to the newest round a quorum of voters has
+// answered, and removes and returns the requests that round confirms,
+// oldest first.
 func (ro *readOnly) confirmed(voters quorum.JointConfig) []readIndexRequest {
-	if len(ro.queue) == 0 {
-		return nil
-	}
 	quorumRound := uint64(voters.CommittedIndex(ro.acked))
+	answered := 0
+	for answered < len(ro.sent) && ro.sent[answered].round <= quorumRound {
+		answered++
+	}
+	if answered > 0 {
+		ro.leaseStart = ro.sent[answered-1].tick
+		ro.leaseKnown = true
+		ro.sent = ro.sent[answered:]
+	}
 	n := 0
 	for n < len(ro.queue) && ro.queue[n].round <= quorumRound {
 		n++
+	}
+	if n == 0 {
+		return nil
 	}
 	done := ro.queue[:n:n]
 	ro.queue = ro.queue[n:]
 	return done
 }
 
-// lastPendingRequestCtx returns the context of the newest waiting round,
-// which every heartbeat carries so that its answer confirms all waiting
-// requests, or nil if none waits.
-func (ro *readOnly) lastPendingRequestCtx() []byte {
-	if len(ro.queue) == 0 {
-		return nil
-	}
-	return roundContext(ro.queue[len(ro.queue)-1].round)
+// leaseCovers reports whether the lease still vouches for the leader at
+// tick now. One tick is kept in hand because the voters' clocks tick at
+// other moments than the leader's.
+func (ro *readOnly) leaseCovers(now uint64, electionTimeout int) bool {
+	return ro.leaseKnown && now+1 < ro.leaseStart+uint64(electionTimeout)
 }
 
 // roundContext encodes a heartbeat round number as a heartbeat context.
@@ -132,18 +178,29 @@ func (r *raft) handleReadIndex(m Message) {
 	r.serveReadIndex(m)
 }
 
-// serveReadIndex starts confirming a read (safe mode) or answers it at once
-// (lease mode).
+// serveReadIndex answers a read at once if the lease vouches for the
+// leader (lease mode), and otherwise starts the heartbeat round that
+// confirms it.
 func (r *raft) serveReadIndex(m Message) {
-	switch r.readOnly.option {
-	case ReadOnlySafe:
-		r.bcastHeartbeatWithCtx(r.readOnly.addRequest(r.raftLog.committed, m, r.id))
-	case ReadOnlyLeaseBased:
-		r.respondToReadIndex(m, r.raftLog.committed, ReasonLease)
+	if r.readOnly.option == ReadOnlyLeaseBased {
+		if r.leaseValid() {
+			r.respondToReadIndex(m, r.raftLog.committed, ReasonLease)
+			return
+		}
+		r.emit(Event{Kind: EventReadQueued, Reason: ReasonLeaseExpired, Peer: origin(m, r.id), Commit: r.raftLog.committed})
 	}
+	r.bcastHeartbeatWithCtx(r.readOnly.addRequest(r.raftLog.committed, m, r.id, r.ticks))
 }
 
-// confirmReadIndex counts a heartbeat answer carrying a read context and
+// leaseValid reports whether the leader may answer reads from its lease: a
+// quorum answered a recent enough heartbeat round, and no TimeoutNow went
+// out this term (it makes a voter ignore the lease, so a new leader could
+// be elected at any moment).
+func (r *raft) leaseValid() bool {
+	return !r.leaseRevoked && r.readOnly.leaseCovers(r.ticks, r.electionTimeout)
+}
+
+// confirmReadIndex counts a heartbeat answer, extends the lease, and
 // answers every request a quorum has now confirmed.
 func (r *raft) confirmReadIndex(m Message) {
 	r.readOnly.recvAck(m.From, m.Context)

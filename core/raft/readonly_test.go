@@ -15,6 +15,15 @@ func withLeaseReads(c *Config) {
 	c.ReadOnlyOption = ReadOnlyLeaseBased
 }
 
+// skipStartupWait lets every node's clock run past the first election
+// timeout, after which (with lease reads) restarted nodes vote again,
+// without ticking them into an election.
+func skipStartupWait(n *instantNetwork) {
+	for _, id := range n.ids {
+		n.raft(id).ticks = uint64(n.raft(id).electionTimeout)
+	}
+}
+
 func TestReadIndex(t *testing.T) {
 	// Reference: Raft §6.4 — the read index is the leader's commit index,
 	// confirmed by a heartbeat round (safe) or vouched for by the lease.
@@ -32,8 +41,10 @@ func TestReadIndex(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			n := newInstantNetwork(t, []uint64{1, 2, 3}, tt.configure)
+			skipStartupWait(n)
 			n.electLeader(1)
 			require.NoError(t, n.propose(1, "a"))
+			n.tick(1, 1) // a heartbeat round: in lease mode it starts the lease
 			n.clearEvents()
 			n.node(tt.from).rn.ReadIndex([]byte("req-1"))
 			n.settle()
@@ -133,29 +144,95 @@ func TestReadOnlyRounds(t *testing.T) {
 	req := func(ctx string) Message {
 		return Message{Type: MsgReadIndex, Entries: []Entry{{Data: []byte(ctx)}}}
 	}
-	first := ro.addRequest(3, req("a"), 1)
-	second := ro.addRequest(4, req("a"), 1) // the same request context is fine
-	assert.Equal(t, second, ro.lastPendingRequestCtx())
+	first := ro.addRequest(3, req("a"), 1, 10)
+	second := ro.addRequest(4, req("a"), 1, 12) // the same request context is fine
 	assert.NotEqual(t, first, second)
+	assert.False(t, ro.leaseCovers(12, 10), "no round answered yet")
 
-	// An answer to the first round confirms only the first request.
+	// An answer to the first round confirms only the first request, and
+	// the lease runs from when that round was sent.
 	ro.recvAck(2, first)
 	done := ro.confirmed(voters)
 	require.Len(t, done, 1)
 	assert.Equal(t, uint64(3), done[0].index)
+	assert.True(t, ro.leaseCovers(18, 10))
+	assert.False(t, ro.leaseCovers(19, 10), "one tick is kept in hand")
 	// An answer to the second round confirms the second.
 	ro.recvAck(3, second)
 	done = ro.confirmed(voters)
 	require.Len(t, done, 1)
 	assert.Equal(t, uint64(4), done[0].index)
-	assert.Nil(t, ro.lastPendingRequestCtx())
+	assert.True(t, ro.leaseCovers(20, 10))
 	assert.Nil(t, ro.confirmed(voters))
 
-	// Garbage contexts are ignored; rounds keep growing after a reset.
+	// Garbage contexts are ignored; rounds keep growing after a reset,
+	// which forgets the lease.
 	ro.recvAck(2, []byte("junk"))
 	ro.reset()
-	third := ro.addRequest(5, req("b"), 1)
+	assert.False(t, ro.leaseCovers(13, 10))
+	third := ro.newRound(1, 30)
 	assert.Greater(t, binary.BigEndian.Uint64(third), binary.BigEndian.Uint64(second))
+}
+
+func TestLeaseReadExpiresBeforeAnotherLeaderCanExist(t *testing.T) {
+	// Reference: Raft thesis §6.4.1 — a leader cut off from the others
+	// stops answering reads from its lease before the others can elect a
+	// new leader, even though check-quorum has not stepped it down yet.
+	n := newInstantNetwork(t, []uint64{1, 2, 3}, withLeaseReads)
+	skipStartupWait(n)
+	n.electLeader(1)
+	n.tick(1, 1) // a heartbeat round establishes the lease
+	n.node(1).rn.ReadIndex([]byte("fresh"))
+	n.settle()
+	require.Len(t, n.node(1).readStates, 1)
+	assert.Equal(t, ReasonLease, eventOfKind(t, n.node(1).events, EventReadServed).Reason)
+
+	n.isolate(1)
+	// The followers refuse votes for an election timeout after their last
+	// heartbeat; the lease ends a tick before that.
+	n.tick(1, n.raft(1).electionTimeout-2)
+	n.node(1).rn.ReadIndex([]byte("still covered"))
+	n.settle()
+	require.Len(t, n.node(1).readStates, 2)
+	n.tick(1, 1)
+	require.Equal(t, StateLeader, n.raft(1).state, "check-quorum has not noticed yet")
+	n.node(1).rn.ReadIndex([]byte("too late"))
+	n.settle()
+	assert.Len(t, n.node(1).readStates, 2, "the read waits for a quorum instead")
+	assert.Equal(t, ReasonLeaseExpired, eventOfKind(t, n.node(1).events, EventReadQueued).Reason)
+}
+
+func TestLeaseRevokedByTimeoutNow(t *testing.T) {
+	// A TimeoutNow lets its target be elected at once, whatever the
+	// lease; after sending one the leader answers reads by quorum only.
+	n := newInstantNetwork(t, []uint64{1, 2, 3}, withLeaseReads)
+	skipStartupWait(n)
+	n.electLeader(1)
+	n.tick(1, 1)
+	n.node(3).down = true // the transfer will not complete
+	n.node(1).rn.TransferLeader(3)
+	n.settle()
+	require.NotEmpty(t, n.eventsOf(1, EventTimeoutNowSent))
+	n.node(1).rn.ReadIndex([]byte("x"))
+	n.settle()
+	assert.Equal(t, ReasonLeaseExpired, eventOfKind(t, n.node(1).events, EventReadQueued).Reason)
+	assert.Equal(t, ReasonQuorumConfirmed, eventOfKind(t, n.node(1).events, EventReadServed).Reason)
+}
+
+func TestLeaseReadsMakeARestartedVoterWait(t *testing.T) {
+	// A voter that restarts may have answered the heartbeat a lease counts
+	// on; with lease reads it refuses votes for its first election timeout.
+	n := newInstantNetwork(t, []uint64{1, 2, 3}, withLeaseReads)
+	r := n.raft(2)
+	require.NoError(t, r.Step(Message{From: 3, To: 2, Type: MsgVote, Term: 5, Index: 9, LogTerm: 9}))
+	ev := eventOfKind(t, takeEvents(r), EventVoteRejected)
+	assert.Equal(t, ReasonLeaderAlive, ev.Reason)
+	assert.Equal(t, uint64(1), r.Term, "the request was ignored")
+	for range r.electionTimeout {
+		r.tick()
+	}
+	require.NoError(t, r.Step(Message{From: 3, To: 2, Type: MsgVote, Term: 5, Index: 9, LogTerm: 9}))
+	assert.Equal(t, uint64(3), r.Vote)
 }
 
 func TestReadIndexSameContextFromTwoFollowers(t *testing.T) {

@@ -150,10 +150,10 @@ func (r *raft) bcastAppend() {
 	}
 }
 
-// bcastHeartbeat sends heartbeats to everyone. They carry the context of the
-// newest pending read request, so that their answers confirm it.
+// bcastHeartbeat sends heartbeats to everyone, starting a new round whose
+// answers confirm waiting reads and extend the lease.
 func (r *raft) bcastHeartbeat() {
-	r.bcastHeartbeatWithCtx(r.readOnly.lastPendingRequestCtx())
+	r.bcastHeartbeatWithCtx(r.readOnly.newRound(r.id, r.ticks))
 }
 
 func (r *raft) bcastHeartbeatWithCtx(ctx []byte) {
@@ -274,8 +274,7 @@ func (r *raft) handleHeartbeatResponse(m Message, pr *tracker.Progress) {
 	if pr.Match < r.raftLog.lastIndex() || pr.State == tracker.StateProbe {
 		r.sendAppend(m.From)
 	}
-	if r.readOnly.option != ReadOnlySafe || len(m.Context) == 0 {
-		return
+	if len(m.Context) > 0 {
+		r.confirmReadIndex(m)
 	}
-	r.confirmReadIndex(m)
 }

@@ -39,6 +39,7 @@ func (r *raft) handleTransferLeader(m Message) {
 // now.
 func (r *raft) sendTimeoutNow(to uint64, reason Reason) {
 	r.send(Message{To: to, Type: MsgTimeoutNow})
+	r.leaseRevoked = true
 	var match uint64
 	if pr := r.trk.Progress[to]; pr != nil {
 		match = pr.Match
