@@ -191,8 +191,16 @@ type ReadOnlyOption uint8
 const (
 	// ReadOnlySafe confirms leadership with a heartbeat round to a quorum.
 	ReadOnlySafe ReadOnlyOption = iota
-	// ReadOnlyLeaseBased trusts the leader lease; it relies on check-quorum
-	// and bounded clock drift.
+	// ReadOnlyLeaseBased answers reads from the leader lease (Raft thesis
+	// §6.4.1): for an election timeout after a heartbeat round a quorum
+	// answered, minus a tick, no other leader can be elected, because
+	// those voters refuse votes for an election timeout after hearing from
+	// the leader (check-quorum, which it requires). Outside the lease it
+	// falls back to a heartbeat round. The lease assumes that ticks run at
+	// the same rate everywhere and that nodes campaign only when their
+	// election timer fires: Campaign on a follower that heard from the
+	// leader within the election timeout, like a clock that jumps, can
+	// break it. That is the price of skipping the round.
 	ReadOnlyLeaseBased
 )
 
