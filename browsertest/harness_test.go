@@ -24,6 +24,7 @@ import (
 // suite is what every test shares: one server and one browser.
 var suite struct {
 	baseURL   string
+	transfers transferLog // every response the server sent
 	browser   context.Context // the allocator; each test opens its own tab
 	skip      string          // why the tests cannot run here (empty: they can)
 	shotsDir  string
@@ -60,7 +61,7 @@ func runSuite(m *testing.M) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	srv := &http.Server{Handler: static.Handler(os.DirFS(distDir)), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: suite.transfers.wrap(static.Handler(os.DirFS(distDir))), ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
 	defer srv.Close()
 	suite.baseURL = "http://" + ln.Addr().String() + "/"

@@ -11,9 +11,11 @@ import (
 
 // entryPoints maps each front-end entry (relative to web/) to the name of the
 // bundle it becomes in dist/. CSS imported by an entry lands beside it with
-// the same name (app.css).
+// the same name (app.css). The engine's Web Worker is a bundle of its own
+// because a worker is started from a script URL.
 var entryPoints = []api.EntryPoint{
 	{InputPath: "src/main.ts", OutputPath: "app"},
+	{InputPath: "src/bridge/worker.ts", OutputPath: "engine-worker"},
 }
 
 // browserTarget is the oldest JavaScript the bundle may use: what evergreen
