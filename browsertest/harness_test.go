@@ -24,7 +24,7 @@ import (
 // suite is what every test shares: one server and one browser.
 var suite struct {
 	baseURL   string
-	transfers transferLog // every response the server sent
+	transfers transferLog     // every response the server sent
 	browser   context.Context // the allocator; each test opens its own tab
 	skip      string          // why the tests cannot run here (empty: they can)
 	shotsDir  string
