@@ -6,7 +6,7 @@ import type { Session } from "./model/session";
 import { isDown, leaderName, membersOf, type EventView, type MessageView, type View } from "./model/view";
 import { ClientCards } from "./render/clients";
 import { el, setAttr, setText } from "./render/dom";
-import { Feed } from "./render/feed";
+import { Feed, noisyKinds } from "./render/feed";
 import { Inspector } from "./render/inspector";
 import { KVPanel } from "./render/kv";
 import { Logs } from "./render/logs";
@@ -336,7 +336,11 @@ export class App {
 
   private updateCaption(): void {
     const caption = this.caption!;
-    const recent = this.session.events.slice(-4);
+    const recent: EventView[] = [];
+    const events = this.session.events;
+    for (let i = events.length - 1; i >= 0 && recent.length < 4; i--) {
+      if (!noisyKinds.has(events[i]!.kind)) recent.unshift(events[i]!);
+    }
     const key = recent.map((e) => e.seq).join(",");
     if (caption.dataset.key === key) return;
     caption.dataset.key = key;

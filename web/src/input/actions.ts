@@ -16,8 +16,11 @@ export interface MemberAction {
 export function memberActions(m: MemberView, view: View): MemberAction[] {
   const id = m.name;
   const up = m.state === "up";
-  const isLearner = displayRole(m) === "learner" || m.learner;
   const leader = leaderName(view);
+  // A member that was just added learns the configuration only from the log, so the leader's
+  // configuration is the one that says whether it is a learner.
+  const leaderView = membersOf(view).find((x) => x.name === leader);
+  const isLearner = displayRole(m, leaderView) === "learner";
   return [
     { id: "crash", label: "Crash", line: `crash ${id}`, enabled: !isDown(m), hint: "lose volatile state and the unsynced WAL tail" },
     { id: "crash-torn", label: "Crash, tearing the WAL", line: `crash ${id} wal=torn`, enabled: !isDown(m), hint: "the last WAL record survives only half written" },

@@ -31,9 +31,14 @@ export function leaderName(view: View): string {
   return view.leader > 0 ? memberName(view.leader) : "";
 }
 
-/** displayRole is the role shown and exposed to tests: a learner is shown as "learner". */
-export function displayRole(m: MemberView): string {
-  return m.learner && m.role === "follower" ? "learner" : m.role;
+/**
+ * displayRole is the role shown and exposed to tests: a learner is shown as "learner". A member
+ * added as a learner learns its own configuration from the log, so until then the leader's
+ * configuration (when given) is what says it is one.
+ */
+export function displayRole(m: MemberView, leader?: MemberView): string {
+  const learner = m.learner || (leader !== undefined && (leader.learners ?? []).includes(m.id));
+  return learner && m.role === "follower" ? "learner" : m.role;
 }
 
 /** isDown is true for a member that is not running (crashed, or failed to restart). */

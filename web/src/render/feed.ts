@@ -11,7 +11,7 @@ const shownMax = 300;
  * noisyKinds are the bookkeeping events (every message sent and delivered, every WAL write,
  * sync and apply). They are hidden unless the learner asks for everything or picks the kind.
  */
-const noisyKinds = new Set(["send", "deliver", "member.persisted", "member.synced", "member.applied"]);
+export const noisyKinds = new Set(["send", "deliver", "member.persisted", "member.synced", "member.applied"]);
 
 /** FeedCallbacks lets a click on an event highlight what it is about. */
 export interface FeedCallbacks {

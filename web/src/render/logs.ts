@@ -87,7 +87,7 @@ export class Logs {
         row = this.createRow(m.name);
         this.rows.set(m.name, row);
       }
-      this.updateRow(row, m, first, progress.get(m.id), leader?.id === m.id);
+      this.updateRow(row, m, first, progress.get(m.id), leader);
     }
     for (const [name, row] of this.rows) {
       if (!members.some((m) => m.name === name)) {
@@ -140,20 +140,22 @@ export class Logs {
     m: MemberView,
     first: number,
     progress: ProgressView | undefined,
-    isLeader: boolean,
+    leader: MemberView | undefined,
   ): void {
+    const isLeader = leader?.id === m.id;
+    const role = displayRole(m, leader);
     let terms = "";
     for (const e of m.log ?? []) if (e.index >= first) terms += `${e.term}${e.synced ? "" : "u"},`;
-    const signature = [first, m.commit, m.applied, m.lastIndex, m.syncedIndex, m.compactedIndex, m.state, m.role, m.learner,
+    const signature = [first, m.commit, m.applied, m.lastIndex, m.syncedIndex, m.compactedIndex, m.state, role,
       isLeader, progress?.match, progress?.next, progress?.state, terms].join("|");
     if (signature === row.signature) return;
     row.signature = signature;
-    setText(row.role, roleLabel(displayRole(m), m.state).toLowerCase());
+    setText(row.role, roleLabel(role, m.state).toLowerCase());
     setAttr(row.root, "data-commit", m.commit);
     setAttr(row.root, "data-applied", m.applied);
     setAttr(row.root, "data-last", m.lastIndex);
     setAttr(row.root, "data-first", m.firstIndex);
-    setAttr(row.root, "class", `log-member state-${m.state} role-${displayRole(m)}`);
+    setAttr(row.root, "class", `log-member state-${m.state} role-${role}`);
 
     const entries = new Map<number, EntryView>();
     for (const e of m.log ?? []) entries.set(e.index, e);

@@ -153,6 +153,7 @@ export class Ring {
   /** update redraws the ring from a new view. */
   update(view: View, selected: string, now: number): void {
     const members = membersOf(view);
+    const leader = members.find((m) => m.id === view.leader);
     const ids = members.map((m) => m.name);
     const groups = partitionGroups(members);
     const groupOf = new Map<string, number>();
@@ -181,7 +182,7 @@ export class Ring {
         node.to = target;
         node.tweenStart = now;
       }
-      this.updateMember(node, m, members, groupOf.get(m.name), selected === m.name);
+      this.updateMember(node, m, members, leader, groupOf.get(m.name), selected === m.name);
     }
     if (orderKey !== this.order.join(",")) {
       this.order = ids;
@@ -275,7 +276,14 @@ export class Ring {
     return node;
   }
 
-  private updateMember(node: MemberNode, m: MemberView, all: MemberView[], group: number | undefined, selected: boolean): void {
+  private updateMember(
+    node: MemberNode,
+    m: MemberView,
+    all: MemberView[],
+    leader: MemberView | undefined,
+    group: number | undefined,
+    selected: boolean,
+  ): void {
     const r = this.radius;
     if (node.radius !== r) {
       node.radius = r;
@@ -306,13 +314,13 @@ export class Ring {
     setAttr(node.timer, "stroke-dasharray", `${(fraction * circumference).toFixed(1)} ${circumference.toFixed(1)}`);
     toggleClass(node.timer, "urgent", fraction > 0.8);
 
-    const signature = [m.role, m.learner, m.state, m.term, m.commit, group, selected, r, node.drag !== null, m.leadTransferee,
+    const role = displayRole(m, leader);
+    const signature = [role, m.state, m.term, m.commit, group, selected, r, node.drag !== null, m.leadTransferee,
       (m.votesGranted ?? []).join(), (m.votesRejected ?? []).join(), (m.voters ?? []).join(), all.length].join("|");
     if (signature === node.signature) return;
     node.signature = signature;
 
     const g = node.g;
-    const role = displayRole(m);
     setAttr(g, "data-role", role);
     setAttr(g, "data-term", m.term);
     setAttr(g, "data-state", m.state);
