@@ -246,16 +246,19 @@ func inKeyRange(key, start, end string) bool {
 }
 
 // WatchHistory groups the world's watch deliveries into one check.Watch per
-// logical client watch, in order of first delivery.
+// logical client watch, in order of first delivery. A client numbers its
+// watches afresh after it restarts, so the watched range is part of what
+// identifies a watch.
 func WatchHistory(deliveries []netsim.WatchDelivery) []check.Watch {
 	type id struct {
-		client string
-		watch  int
+		client        string
+		watch         int
+		key, rangeEnd string
 	}
 	index := map[id]int{}
 	var out []check.Watch
 	for _, d := range deliveries {
-		k := id{d.Client, d.Watch}
+		k := id{d.Client, d.Watch, d.Key, d.RangeEnd}
 		i, ok := index[k]
 		if !ok {
 			i = len(out)
