@@ -25,7 +25,7 @@ export class MemberBar {
     private readonly apply: (line: string) => Promise<string | null>,
     openLink: (a: string, b: string) => void,
   ) {
-    this.title = el("h2", { id: "member-bar-title" }, "Select a member");
+    this.title = el("h2", { id: "member-bar-title" }, "Member: none selected");
     const row = el("div", { class: "button-row" });
     const ids = ["crash", "restart", "pause", "resume", "timeout", "isolate", "transfer", "snapshot", "promote", "remove"];
     for (const id of ids) {
@@ -54,6 +54,7 @@ export class MemberBar {
       "section",
       { class: "panel member-bar", "aria-labelledby": "member-bar-title", "data-testid": "member-bar" },
       el("div", { class: "panel-head" }, this.title, this.add),
+      el("p", { class: "hint" }, "Click a member (or Tab to it and press Enter for its menu), then act on it."),
       row,
       this.groups,
       this.linkRow,
@@ -69,7 +70,8 @@ export class MemberBar {
     setText(this.add, free ? `Add learner ${free}` : "Cluster full (9)");
     const m = membersOf(view).find((x) => x.name === selected);
     this.selected = m ? selected : "";
-    this.linkRow.hidden = !m;
+    // Hidden rows keep their space, so selecting a member never moves the panels below.
+    this.linkRow.style.visibility = m ? "visible" : "hidden";
     const peers = membersOf(view).map((x) => x.name).filter((n) => n !== selected);
     const peerKey = `${selected}|${peers.join(",")}`;
     if (peerKey !== this.peerKey) {
@@ -77,7 +79,7 @@ export class MemberBar {
       this.peer.replaceChildren(...peers.map((n) => el("option", { value: n }, n)));
     }
     if (!m) {
-      setText(this.title, "Select a member (click it, or Tab to it and press Enter)");
+      setText(this.title, "Member: none selected");
       for (const b of this.buttons.values()) b.disabled = true;
       this.groups.replaceChildren();
       this.groupKey = "";
