@@ -247,18 +247,17 @@ func (s *Session) note(text string) {
 	}
 }
 
-// flush writes the world's records that are not yet in the trace.
+// flush writes the world's records that are not yet in the trace. Without
+// a trace there is nothing to do: the browser reads events from the world.
 func (s *Session) flush() {
-	if s.world == nil {
+	if s.world == nil || s.trace == nil {
 		return
 	}
 	records := s.world.Events(s.cursor)
 	if len(records) > 0 {
 		s.cursor = records[len(records)-1].Seq
 	}
-	if s.trace != nil {
-		netsim.English.WriteTrace(s.trace, records)
-	}
+	netsim.English.WriteTrace(s.trace, records)
 }
 
 // isTimeCommand reports whether a command only lets time pass.
@@ -297,10 +296,18 @@ func (s *Session) Seek(t netsim.Time) error {
 	if s.world == nil {
 		return errors.New("no cluster yet")
 	}
+	end := s.recordedEnd()
 	if err := s.world.Seek(t); err != nil {
 		return err
 	}
-	s.cursor = len(s.world.Events(0))
+	if s.trace != nil {
+		s.cursor = len(s.world.Events(0))
+	}
+	if now := s.position(); now.at > end.at {
+		// Seeking past the end of the recording ran the world forward: that
+		// time is part of the session like any run.
+		s.record(Line{Cmd: &Run{For: now.at.Sub(end.at)}}, end)
+	}
 	return nil
 }
 

@@ -142,3 +142,13 @@ func TestSessionSeekThenRunReplaysWithoutRecording(t *testing.T) {
 	require.NoError(t, sess.Run(1*netsim.Second))
 	assert.Equal(t, full+"run 500ms\n", sess.Script(), "only the part beyond the recorded end is new")
 }
+
+func TestSessionSeekPastTheEndRecordsTheRun(t *testing.T) {
+	sess := NewSession(nil)
+	execAll(t, sess, clusterLine, "run 1s", "put c1 a 1")
+	require.NoError(t, sess.Seek(netsim.Time(3*netsim.Second)))
+	assert.Equal(t, canonicalCluster(t)+"\nrun 1s\nput c1 a 1\nrun 2s\n", sess.Script())
+	replay, err := RunScript(sess.Script(), nil)
+	require.NoError(t, err)
+	assert.Equal(t, sess.World().Events(0), replay.World().Events(0))
+}
