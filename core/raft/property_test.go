@@ -15,7 +15,8 @@ import (
 )
 
 // TestSafetyUnderRandomFaults runs random sequences of ticks, deliveries,
-// proposals, log compactions, crashes and restarts on 3- and 5-member
+// proposals, ReadIndex requests, leadership transfers, log compactions,
+// crashes and restarts on 3- and 5-member
 // clusters whose network drops, duplicates and reorders messages (so lagging
 // members need InstallSnapshot), and checks the safety properties of Raft
 // figure 3 after every step:
@@ -26,7 +27,10 @@ import (
 //   - Leader Completeness: a committed entry is in the log of every leader of
 //     a later term (§5.4);
 //   - State Machine Safety: no two members apply different entries at the
-//     same index (§5.4.3).
+//     same index (§5.4.3);
+//
+// and that a ReadIndex answer is never below an index committed before the
+// read was asked (§8: linearizable reads).
 //
 // Each seed draws its own fault rates and node options (swarm testing). A
 // failure names the seed and the last steps; rerun one seed with
@@ -126,7 +130,10 @@ type faultyWorld struct {
 	inflight []raft.Message
 
 	dropPercent, dupPercent, crashPercent int
-	proposals                             int
+	proposals, reads                      int
+	// readBounds maps each read request's context to the highest index
+	// known committed when it was asked.
+	readBounds map[string]uint64
 	// changeMembership enables proposals of configuration changes.
 	changeMembership bool
 
@@ -171,6 +178,7 @@ func newFaultyWorld(t *testing.T, voters, spares int, seed uint64) *faultyWorld 
 		leaders:      map[uint64]uint64{},
 		committed:    map[uint64]committedEntry{},
 		appliedUpTo:  map[uint64]uint64{},
+		readBounds:   map[string]uint64{},
 	}
 	for id := range uint64(voters + spares) {
 		w.ids = append(w.ids, id+1)
@@ -229,42 +237,70 @@ func (w *faultyWorld) up() []uint64 {
 // their Ready.
 func (w *faultyWorld) randomStep() {
 	up := w.up()
+	if len(up) == 0 {
+		w.restartRandom()
+		return
+	}
+	id := up[w.rng.IntN(len(up))]
 	r := w.rng.IntN(100)
 	switch {
-	case r < 60 && len(w.inflight) > 0:
+	case r < 55 && len(w.inflight) > 0:
 		w.deliverRandom()
-	case r < 80 && len(up) > 0:
-		id := up[w.rng.IntN(len(up))]
+	case r < 75:
 		w.log("tick %d", id)
 		w.nodes[id].rn.Tick()
 		w.collect(id)
-	case r < 86 && len(up) > 0 && w.changeMembership:
-		w.proposeConfChange(up[w.rng.IntN(len(up))])
-	case r < 88 && len(up) > 0:
-		id := up[w.rng.IntN(len(up))]
+	case r < 83 || (r < 92 && r >= 89 && !w.changeMembership):
 		w.proposals++
 		data := fmt.Appendf(nil, "p%d", w.proposals)
 		w.log("propose %s at %d", data, id)
 		_ = w.nodes[id].rn.Propose(data) // dropped without a leader; that is fine
 		w.collect(id)
-	case r < 90 && len(up) > 0:
-		w.compact(up[w.rng.IntN(len(up))])
-	case r < 90+w.crashPercent && len(up) > 0:
-		id := up[w.rng.IntN(len(up))]
+	case r < 86:
+		w.readIndex(id)
+	case r < 87:
+		target := w.ids[w.rng.IntN(len(w.ids))]
+		w.log("transfer leadership to %d at %d", target, id)
+		w.nodes[id].rn.TransferLeader(target)
+		w.collect(id)
+	case r < 89:
+		w.compact(id)
+	case r < 92:
+		w.proposeConfChange(id)
+	case r < 92+w.crashPercent:
 		w.log("crash %d", id)
 		w.down[id] = true
 	default:
-		var down []uint64
-		for _, id := range w.ids {
-			if w.down[id] {
-				down = append(down, id)
-			}
+		w.restartRandom()
+	}
+}
+
+func (w *faultyWorld) restartRandom() {
+	var down []uint64
+	for _, id := range w.ids {
+		if w.down[id] {
+			down = append(down, id)
 		}
-		if len(down) == 0 {
-			return
-		}
+	}
+	if len(down) > 0 {
 		w.restart(down[w.rng.IntN(len(down))])
 	}
+}
+
+// readIndex asks member id for a linearizable read point. Whatever index
+// the answer carries must be at least every index known to be committed when
+// the read was asked: a read must see every write completed before it began.
+func (w *faultyWorld) readIndex(id uint64) {
+	w.reads++
+	ctx := fmt.Sprintf("r%d", w.reads)
+	bound := uint64(0)
+	for _, n := range w.nodes {
+		bound = max(bound, n.status().Commit)
+	}
+	w.readBounds[ctx] = bound
+	w.log("read %s at %d (committed so far: %d)", ctx, id, bound)
+	w.nodes[id].rn.ReadIndex([]byte(ctx))
+	w.collect(id)
 }
 
 // proposeConfChange proposes a random membership change at member id: one
@@ -386,6 +422,13 @@ func (w *faultyWorld) collect(id uint64) {
 		w.inflight = append(w.inflight, rd.Messages...)
 		if !rd.Snapshot.IsEmpty() {
 			w.recordSnapshot(id, rd.Snapshot.Metadata)
+		}
+		for _, rs := range rd.ReadStates {
+			bound, ok := w.readBounds[string(rs.RequestCtx)]
+			if ok && rs.Index < bound && w.violation == nil {
+				w.violation = fmt.Errorf("linearizable read: member %d got read index %d for %s, but index %d was committed before the read was asked",
+					id, rs.Index, rs.RequestCtx, bound)
+			}
 		}
 		term := n.status().Term
 		for _, e := range n.applied[before:] {
@@ -519,12 +562,6 @@ func (w *faultyWorld) settle() error {
 		}
 	}
 	w.dropPercent, w.dupPercent = 0, 0
-	// A member added after a member's last snapshot ignores that snapshot
-	// (its configuration does not name it), so, like an application that
-	// snapshots regularly, every member takes a fresh one.
-	for _, id := range w.ids {
-		w.compact(id)
-	}
 	marker := []byte("settled")
 	proposed := false
 	members := w.ids
@@ -544,6 +581,10 @@ func (w *faultyWorld) settle() error {
 					w.down[id] = true
 				}
 			}
+			// A member added after the leader's last snapshot ignores
+			// that snapshot (its configuration does not name it), so the
+			// leader snapshots regularly, as an application does.
+			w.compact(leader)
 		}
 		if leader != 0 && !proposed {
 			proposed = w.nodes[leader].rn.Propose(marker) == nil
@@ -583,9 +624,20 @@ func configMembers(cs raft.ConfState) []uint64 {
 	return slices.Compact(ids)
 }
 
+// allApplied reports whether every member applied the entry holding data,
+// itself or through a snapshot covering it.
 func (w *faultyWorld) allApplied(members []uint64, data []byte) bool {
+	index := uint64(0)
+	for i, c := range w.committed {
+		if bytes.Equal(c.entry.Data, data) {
+			index = i
+		}
+	}
+	if index == 0 {
+		return false
+	}
 	for _, id := range members {
-		if !slices.ContainsFunc(w.nodes[id].applied, func(e raft.Entry) bool { return bytes.Equal(e.Data, data) }) {
+		if w.appliedUpTo[id] < index {
 			return false
 		}
 	}
