@@ -261,3 +261,44 @@ func TestConfChangePendingOnNewLeader(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, uint64(3), r.pendingConfIndex)
 }
+
+func TestRemovedLeaderHandsOverBeforeSteppingDown(t *testing.T) {
+	// A leader that removed itself keeps replicating until a voter of the
+	// new configuration can take over. Had it stepped down at once, node 2
+	// (which has not learned that the removal committed, so still counts on
+	// node 1's vote, and lacks node 1's last entry, so does not get it)
+	// could never be elected.
+	n := newInstantNetwork(t, []uint64{1, 2}, nil)
+	n.electLeader(1)
+	// Node 2 stores the change but never hears that it committed, nor
+	// receives the entry proposed after it.
+	var sawChange bool
+	n.dropIf = func(m Message) bool {
+		if m.From != 1 {
+			return false
+		}
+		if !sawChange {
+			sawChange = len(m.Entries) > 0 && m.Entries[0].Type == EntryConfChange
+			return false
+		}
+		return true
+	}
+	require.NoError(t, n.node(1).rn.ProposeConfChange(ConfChange{Changes: []ConfChangeSingle{single(ConfChangeRemoveNode, 1)}}))
+	require.NoError(t, n.node(1).rn.Propose([]byte("tail")))
+	n.settle()
+	require.Equal(t, []uint64{2}, n.node(1).confState.Voters, "the removal committed and applied on node 1")
+	require.Equal(t, []uint64{1, 2}, n.node(2).confState.Voters)
+	assert.Equal(t, StateLeader, n.raft(1).state, "it leads until a new voter takes over")
+	started := eventOfKind(t, n.node(1).events, EventTransferStarted)
+	assert.Equal(t, ReasonRemovedFromConfig, started.Reason)
+	assert.Equal(t, uint64(2), started.Peer)
+	assert.ErrorIs(t, n.node(1).rn.Propose([]byte("refused")), ErrProposalDropped)
+
+	n.dropIf = nil
+	n.tickAll(3 * n.raft(1).electionTimeout)
+	assert.Equal(t, uint64(2), n.leader())
+	assert.Equal(t, StateFollower, n.raft(1).state)
+	assert.Equal(t, ReasonRemovedFromConfig, eventOfKind(t, n.node(1).events, EventSteppedDown).Reason)
+	assert.Equal(t, []uint64{2}, n.node(2).confState.Voters)
+	assert.Equal(t, [][]byte{[]byte("tail")}, n.node(2).applied)
+}

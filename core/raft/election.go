@@ -36,8 +36,11 @@ func (r *raft) tryCampaign(t campaignType, reason Reason) {
 		r.emit(Event{Kind: EventCampaignSkipped, Reason: ReasonNotPromotable})
 	case r.hasUnappliedConfChanges():
 		// The node does not know its configuration until the committed
-		// change is applied, so it cannot know whose votes count.
+		// change is applied, so it cannot know whose votes count. The
+		// leader asked for this election, so it starts once the change is
+		// applied (see Advance).
 		r.emit(Event{Kind: EventCampaignSkipped, Reason: ReasonUnappliedConfChange})
+		r.campaignAfterApply = t == campaignTransfer
 	default:
 		r.campaign(t, reason)
 	}

@@ -65,7 +65,8 @@ const (
 	EventBecameLeader
 	// EventSteppedDown: a leader, candidate or pre-candidate Node returned
 	// to follower; Reason says why (ReasonHigherTerm, ReasonQuorumLost,
-	// ReasonRemovedFromConfig, ReasonElectionLost, ReasonLeaderAppeared,
+	// ReasonRemovedFromConfig (a removed leader saw the term of the voter
+	// it handed over to), ReasonElectionLost, ReasonLeaderAppeared,
 	// ReasonSnapshotRestoreCandidate). Term is the term Node stepped down
 	// from. For a higher term MsgTerm is that term and Peer the node that
 	// carried it. For ReasonElectionLost (the node can no longer win)
@@ -153,7 +154,9 @@ const (
 	// when the leader stepped down).
 	EventReadDropped
 	// EventTransferStarted: leader Node started handing leadership to Peer;
-	// Index is Peer's match index.
+	// Index is Peer's match index. Reason: ReasonTransfer (asked for) or
+	// ReasonRemovedFromConfig (Node applied a configuration in which it is
+	// no voter; it leads until Peer takes over).
 	EventTransferStarted
 	// EventTransferAborted: leader Node gave up (or refused) the transfer to
 	// Peer. Reason: ReasonTransferTimeout, ReasonTransfereeRemoved,

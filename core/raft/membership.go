@@ -88,14 +88,6 @@ func (r *raft) switchToConfig(cfg tracker.Config, prs tracker.ProgressMap) ConfS
 	cs := ConfState(r.trk.ConfState())
 	pr, ok := r.trk.Progress[r.id]
 	r.isLearner = ok && pr.IsLearner
-	if (!ok || r.isLearner) && r.state == StateLeader {
-		// The leader manages a cluster it is no longer part of (Raft §6):
-		// it steps down, first handing over to an up-to-date voter so that
-		// the cluster does not wait a whole election timeout.
-		r.handOverAfterRemoval()
-		r.becomeFollower(r.Term, None, ReasonRemovedFromConfig, None)
-		return cs
-	}
 	if r.state != StateLeader || len(cs.Voters) == 0 {
 		return cs
 	}
@@ -111,25 +103,41 @@ func (r *raft) switchToConfig(cfg tracker.Config, prs tracker.ProgressMap) ConfS
 			r.abortLeaderTransfer(ReasonTransfereeRemoved)
 		}
 	}
+	if r.removedFromConfig() {
+		r.handOverAfterRemoval()
+	}
 	return cs
 }
 
-// handOverAfterRemoval sends TimeoutNow to the voter of the new
-// configuration with the highest match index (the lowest ID among equals),
-// if its log is complete, so that it is elected at once.
+// removedFromConfig reports whether the node is no voter of the
+// configuration (removed, or demoted to learner).
+func (r *raft) removedFromConfig() bool {
+	pr := r.trk.Progress[r.id]
+	return pr == nil || pr.IsLearner
+}
+
+// handOverAfterRemoval is what a leader does once it applied a
+// configuration in which it is no voter. It manages a cluster it is no
+// longer part of (Raft §6): it takes no proposals, keeps replicating so that
+// the new voters learn that the change is committed, and transfers
+// leadership to the voter with the highest match index (the lowest ID among
+// equals). Stepping down at once could strand the new configuration: a
+// voter that has not yet learned of the commit still counts on the old
+// leader's vote, which the old leader would refuse if its log is longer.
+// It steps down once it sent TimeoutNow to a voter holding its whole log.
 func (r *raft) handOverAfterRemoval() {
-	last := r.raftLog.lastIndex()
+	if r.leadTransferee != None {
+		return
+	}
 	var best uint64
-	r.trk.Visit(func(id uint64, pr *tracker.Progress) {
-		if id == r.id || pr.IsLearner || pr.Match != last || best != None {
-			return
+	var bestMatch uint64
+	for _, id := range r.trk.Voters[0].Slice() {
+		if pr := r.trk.Progress[id]; id != r.id && pr != nil && (best == None || pr.Match > bestMatch) {
+			best, bestMatch = id, pr.Match
 		}
-		if _, voter := r.trk.Voters[0][id]; voter {
-			best = id
-		}
-	})
+	}
 	if best != None {
-		r.sendTimeoutNow(best, ReasonRemovedFromConfig)
+		r.startTransfer(best, ReasonRemovedFromConfig)
 	}
 }
 

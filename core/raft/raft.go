@@ -60,6 +60,13 @@ type raft struct {
 	// leadTransferee is the target of a leadership transfer in progress, or
 	// None.
 	leadTransferee uint64
+	// campaignAfterApply is true when the leader asked this node to
+	// campaign (TimeoutNow) while a committed configuration change was not
+	// applied yet: it campaigns as soon as the application has applied it.
+	campaignAfterApply bool
+	// transferReason says why the transfer in progress was started:
+	// ReasonTransfer (asked for) or ReasonRemovedFromConfig.
+	transferReason Reason
 	// pendingConfIndex is, on a leader, the index of the latest
 	// configuration change it appended (or its last index when it was
 	// elected, since the log may hold one). A new change may be proposed
@@ -271,6 +278,7 @@ func (r *raft) reset(term uint64) {
 	}
 	r.lead = None
 	r.leaseRevoked = false
+	r.campaignAfterApply = false
 	r.electionElapsed = 0
 	r.heartbeatElapsed = 0
 	r.resetRandomizedElectionTimeout()
@@ -408,9 +416,13 @@ func (r *raft) tickHeartbeat() {
 			_ = r.Step(Message{From: r.id, Type: MsgCheckQuorum})
 		}
 		// A transfer that did not finish within an election timeout is
-		// abandoned so that the leader takes proposals again.
+		// abandoned so that the leader takes proposals again. A leader
+		// that is no longer a voter tries again at once.
 		if r.state == StateLeader && r.leadTransferee != None {
 			r.abortLeaderTransfer(ReasonTransferTimeout)
+		}
+		if r.state == StateLeader && r.removedFromConfig() {
+			r.handOverAfterRemoval()
 		}
 	}
 	if r.state != StateLeader {
@@ -458,7 +470,12 @@ func (r *raft) Step(m Message) error {
 				lead = m.From
 			}
 			elapsed, timeout := r.electionElapsed, r.randomizedElectionTimeout
-			r.becomeFollower(m.Term, lead, ReasonHigherTerm, m.From)
+			reason := ReasonHigherTerm
+			if r.state == StateLeader && r.removedFromConfig() {
+				// The new leader it handed over to has taken over.
+				reason = ReasonRemovedFromConfig
+			}
+			r.becomeFollower(m.Term, lead, reason, m.From)
 			if m.Type == MsgVote {
 				// A vote request is no word from a leader: the election
 				// timer keeps running unless the vote is granted (Raft

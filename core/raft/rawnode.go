@@ -229,6 +229,10 @@ func (rn *RawNode) Advance(rd Ready) {
 			r.confChangesToApply = r.confChangesToApply[1:]
 		}
 		r.maybeAutoLeave()
+		if r.campaignAfterApply && !r.hasUnappliedConfChanges() {
+			r.campaignAfterApply = false
+			r.hupForTransfer()
+		}
 	}
 }
 

@@ -163,7 +163,7 @@ func parseRoundContext(context []byte) (uint64, bool) {
 // is the commit index; a quorum must confirm (safe mode) or the lease must
 // vouch (lease mode) that this node was still the leader when it noted it.
 func (r *raft) handleReadIndex(m Message) {
-	if r.trk.IsSingleton() {
+	if _, self := r.trk.Voters[0][r.id]; self && r.trk.IsSingleton() {
 		r.respondToReadIndex(m, r.raftLog.committed, ReasonSingleVoter)
 		return
 	}

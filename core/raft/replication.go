@@ -262,7 +262,7 @@ func (r *raft) handleAppendResponse(m Message, pr *tracker.Progress) {
 	for r.maybeSendAppend(m.From, false) {
 	}
 	if m.From == r.leadTransferee && pr.Match == r.raftLog.lastIndex() {
-		r.sendTimeoutNow(m.From, ReasonTransfer)
+		r.sendTimeoutNow(m.From, r.transferReason)
 	}
 }
 

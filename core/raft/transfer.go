@@ -24,12 +24,20 @@ func (r *raft) handleTransferLeader(m Message) {
 	if transferee == r.id {
 		return // already the leader
 	}
+	r.startTransfer(transferee, ReasonTransfer)
+}
+
+// startTransfer starts handing leadership to transferee, a voter, for the
+// given reason (ReasonTransfer or ReasonRemovedFromConfig).
+func (r *raft) startTransfer(transferee uint64, reason Reason) {
+	pr := r.trk.Progress[transferee]
 	// The transfer must finish within one election timeout.
 	r.electionElapsed = 0
 	r.leadTransferee = transferee
-	r.emit(Event{Kind: EventTransferStarted, Peer: transferee, Index: pr.Match})
+	r.transferReason = reason
+	r.emit(Event{Kind: EventTransferStarted, Reason: reason, Peer: transferee, Index: pr.Match})
 	if pr.Match == r.raftLog.lastIndex() {
-		r.sendTimeoutNow(transferee, ReasonTransfer)
+		r.sendTimeoutNow(transferee, reason)
 	} else {
 		r.sendAppend(transferee)
 	}
@@ -45,6 +53,11 @@ func (r *raft) sendTimeoutNow(to uint64, reason Reason) {
 		match = pr.Match
 	}
 	r.emit(Event{Kind: EventTimeoutNowSent, Reason: reason, Peer: to, Index: match})
+	if reason == ReasonRemovedFromConfig {
+		// The target holds the whole log, so this node would grant it its
+		// vote should it still be needed; the removed leader's work is done.
+		r.becomeFollower(r.Term, None, ReasonRemovedFromConfig, None)
+	}
 }
 
 // abortLeaderTransfer ends a transfer in progress, if any.
