@@ -1,9 +1,11 @@
 package quorum
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func joint(incoming, outgoing []uint64) JointConfig {
@@ -70,4 +72,67 @@ func TestJointIDsAndString(t *testing.T) {
 	assert.Equal(t, "(1 2 3)&&(1 2 4)", c.String())
 	assert.Equal(t, "(1 2)", joint([]uint64{2, 1}, nil).String())
 	assert.Empty(t, JointConfig{}.IDs())
+}
+
+// TestJointMatchesDefinition compares JointConfig with the definitions of
+// Raft §6 on random configurations: the committed index is the largest index
+// that a majority of each half holds, and an election is won when both
+// halves grant a majority, lost when either half can no longer.
+func TestJointMatchesDefinition(t *testing.T) {
+	seed := uint64(2)
+	rng := rand.New(rand.NewPCG(seed, seed))
+	randomHalf := func() MajorityConfig {
+		c := MajorityConfig{}
+		for id := uint64(1); id <= 7; id++ {
+			if rng.IntN(2) == 0 {
+				c[id] = struct{}{}
+			}
+		}
+		return c
+	}
+	majorityHolds := func(half MajorityConfig, pred func(uint64) bool) bool {
+		if len(half) == 0 {
+			return true
+		}
+		n := 0
+		for id := range half {
+			if pred(id) {
+				n++
+			}
+		}
+		return n > len(half)/2
+	}
+	for iter := range 1000 {
+		c := JointConfig{randomHalf(), randomHalf()}
+		acked := AckedIndexMap{}
+		votes := map[uint64]bool{}
+		for id := uint64(1); id <= 7; id++ {
+			acked[id] = Index(rng.IntN(8))
+			if r := rng.IntN(3); r < 2 {
+				votes[id] = r == 0
+			}
+		}
+		want := Index(0)
+		if len(c[0]) == 0 && len(c[1]) == 0 {
+			want = Infinite
+		}
+		for idx := Index(1); idx < 8 && want != Infinite; idx++ {
+			holds := func(id uint64) bool { return acked[id] >= idx }
+			if majorityHolds(c[0], holds) && majorityHolds(c[1], holds) {
+				want = idx
+			}
+		}
+		require.Equal(t, want, c.CommittedIndex(acked), "seed=%d iteration=%d config=%s acked=%v", seed, iter, c, acked)
+
+		granted := func(id uint64) bool { v, ok := votes[id]; return ok && v }
+		possible := func(id uint64) bool { v, ok := votes[id]; return !ok || v }
+		wantVote := VotePending
+		switch {
+		case majorityHolds(c[0], granted) && majorityHolds(c[1], granted):
+			wantVote = VoteWon
+		case !majorityHolds(c[0], possible) || !majorityHolds(c[1], possible):
+			wantVote = VoteLost
+		}
+		require.Equal(t, wantVote, c.VoteResult(votes), "seed=%d iteration=%d config=%s votes=%v", seed, iter, c, votes)
+	}
 }
