@@ -1421,3 +1421,30 @@ func TestSoleVoterOfJointConfigurationCommits(t *testing.T) {
 	require.NoError(t, c.proposeConf(1, raft.ConfChange{}))
 	assert.Empty(t, c.nodes[1].status().Config.VotersOutgoing, "the joint configuration is left")
 }
+
+// Reference: Raft §5.5 — "Raft RPCs are idempotent ... if a follower receives
+// an AppendEntries request that includes log entries already present in its
+// log, it ignores those entries in the new request." A duplicated append is
+// acknowledged again and changes nothing, even after later entries arrived.
+func TestDuplicateAppendIsIdempotent(t *testing.T) {
+	n := newTestNode(t, 1, configuredStorage(t, 1, 2, 3))
+	n.becomeFollower(2, 2)
+	first := raft.Message{Type: raft.MsgApp, From: 2, Term: 2, Index: 1, LogTerm: 1,
+		Entries: []raft.Entry{{Index: 2, Term: 2, Data: []byte("a")}, {Index: 3, Term: 2, Data: []byte("b")}}, Commit: 1}
+	second := raft.Message{Type: raft.MsgApp, From: 2, Term: 2, Index: 3, LogTerm: 2,
+		Entries: []raft.Entry{{Index: 4, Term: 2, Data: []byte("c")}}, Commit: 1}
+	n.step(first)
+	n.step(second)
+	n.readMessages()
+	want := n.log()
+	require.Len(t, want, 3)
+
+	n.step(first) // the network delivers the first append again
+	rd := n.process()
+	assert.Empty(t, rd.Entries, "nothing new to persist")
+	assert.Equal(t, want, n.log(), "the later entry 4 is not truncated")
+	require.Len(t, rd.Messages, 1)
+	assert.Equal(t, raft.MsgAppResp, rd.Messages[0].Type)
+	assert.False(t, rd.Messages[0].Reject)
+	assert.Equal(t, uint64(3), rd.Messages[0].Index, "the answer acknowledges what the request carried")
+}
