@@ -113,8 +113,7 @@ export class Session {
     return this.enqueue(async () => {
       let left = Math.max(1, Math.round(budgetUs));
       if (!stopOnTraffic) {
-        await this.engine.run(`${left}us`);
-        await this.refreshNow(false);
+        await this.refreshNow(false, () => this.engine.run(`${left}us`));
         return;
       }
       // Each chunk is shorter than the smallest latency, so a message sent inside a chunk is
@@ -178,25 +177,34 @@ export class Session {
     return this.enqueue(() => this.refreshNow(forceScript), undefined);
   }
 
-  private async refreshNow(forceScript: boolean): Promise<void> {
-    this.view = await this.engine.view(this.kvMember || undefined);
-    this.maxTimeUs = Math.max(this.maxTimeUs, this.view.nowUs);
-    const batch = await this.engine.events(this.cursor);
+  /**
+   * refreshNow reads the view, the new events and (when due) the script, after running
+   * `first` if given. The calls are sent together: the engine answers them in order, so the
+   * view already shows what `first` did, and an engine in a Web Worker costs one round trip
+   * instead of several.
+   */
+  private async refreshNow(forceScript: boolean, first?: () => Promise<unknown>): Promise<void> {
+    const now = performance.now();
+    // While time runs the script changes only in its last `run` line, so it is read now and
+    // then; any action reads it at once.
+    const wantScript = forceScript || now - this.lastScriptFetch > 2000;
+    if (wantScript) this.lastScriptFetch = now;
+    const [, view, batch, script] = await Promise.all([
+      first ? first() : undefined,
+      this.engine.view(this.kvMember || undefined),
+      this.engine.events(this.cursor),
+      wantScript ? this.engine.script() : null,
+    ]);
+    this.view = view;
+    this.maxTimeUs = Math.max(this.maxTimeUs, view.nowUs);
     if (batch.events.length > 0) {
       for (const ev of batch.events) this.events.push(ev);
       if (this.events.length > maxEvents) this.events.splice(0, this.events.length - maxEvents);
     }
     this.cursor = batch.cursor;
-    const now = performance.now();
-    // While time runs the script changes only in its last `run` line, so it is read now and
-    // then; any action reads it at once.
-    if (forceScript || now - this.lastScriptFetch > 2000) {
-      this.lastScriptFetch = now;
-      const script = await this.engine.script();
-      if (script !== this.scriptText) {
-        this.scriptText = script;
-        for (const listener of this.scriptListeners) listener(script);
-      }
+    if (script !== null && script !== this.scriptText) {
+      this.scriptText = script;
+      for (const listener of this.scriptListeners) listener(script);
     }
     this.emit();
   }

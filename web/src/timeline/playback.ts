@@ -37,7 +37,7 @@ const warmupRatio = 1 / 10;
  * quietChunkUs is the step of quiet-time running: shorter than the smallest default link latency
  * (5 ms), so a message sent inside a chunk is still on the wire when the chunk ends.
  */
-const quietChunkUs = 2000;
+const quietChunkUs = 4000;
 
 /** maxFrameMs caps one frame's step so a background tab does not jump far on return. */
 const maxFrameMs = 100;
