@@ -243,6 +243,9 @@ func (w *faultyWorld) randomStep() {
 	}
 	id := up[w.rng.IntN(len(up))]
 	r := w.rng.IntN(100)
+	if r >= 89 && r < 92 && !w.changeMembership {
+		r = 75 // a membership change's share goes to proposals
+	}
 	switch {
 	case r < 55 && len(w.inflight) > 0:
 		w.deliverRandom()
@@ -250,7 +253,7 @@ func (w *faultyWorld) randomStep() {
 		w.log("tick %d", id)
 		w.nodes[id].rn.Tick()
 		w.collect(id)
-	case r < 83 || (r < 92 && r >= 89 && !w.changeMembership):
+	case r < 83:
 		w.proposals++
 		data := fmt.Appendf(nil, "p%d", w.proposals)
 		w.log("propose %s at %d", data, id)
