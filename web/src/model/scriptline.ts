@@ -1,15 +1,19 @@
 // scriptline.ts writes the learner's clicks as scenario script lines (DESIGN.md §4). It only
 // formats text; the engine parses and validates every line.
 
-/** reservedWords are bare words the script reads as flags; data equal to one is quoted. */
-const reservedWords = new Set(["prefix", "serializable", "once", "learner", "reset", "->", "|"]);
+/**
+ * reservedWords are the bare words the script reads as flags; data equal to one is quoted.
+ * The list and the rule below are the engine's own (netsim/script/quote.go), so the line a
+ * form previews is exactly the line the session script records.
+ */
+const reservedWords = new Set(["prefix", "serializable", "learner", "once", "reset", "ok", "pending", "|"]);
 
 /**
  * quoteArg writes one argument so the script tokenizer reads it back unchanged: plain words
  * stay bare, anything else is double-quoted with only \" and \\ escaped (the lexer's rule).
  */
 export function quoteArg(arg: string): string {
-  if (/^[A-Za-z0-9_.\/:@+-]+$/.test(arg) && !reservedWords.has(arg)) return arg;
+  if (arg !== "" && !/[ \t\r\n"#=<>!\\]/.test(arg) && !arg.includes("->") && !reservedWords.has(arg)) return arg;
   return `"${arg.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 }
 
