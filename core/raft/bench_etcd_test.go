@@ -7,6 +7,7 @@ import (
 	"io"
 	"log"
 	"math"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -201,7 +202,7 @@ func (c *ourCluster) runUntilQuiet() error {
 	}
 }
 
-func (c *ourCluster) appliedProposals() int { return minOf(c.applied) }
+func (c *ourCluster) appliedProposals() int { return slices.Min(c.applied) }
 
 // etcdCluster is the same cluster built on go.etcd.io/raft/v3.
 type etcdCluster struct {
@@ -281,12 +282,4 @@ func (c *etcdCluster) runUntilQuiet() error {
 	}
 }
 
-func (c *etcdCluster) appliedProposals() int { return minOf(c.applied) }
-
-func minOf(xs []int) int {
-	m := xs[0]
-	for _, x := range xs[1:] {
-		m = min(m, x)
-	}
-	return m
-}
+func (c *etcdCluster) appliedProposals() int { return slices.Min(c.applied) }

@@ -796,11 +796,11 @@ func TestLeaderSyncFollowerLog(t *testing.T) {
 				leader := newTestNode(t, 1,
 					storageWith(t, ids, raft.HardState{Term: 8, Commit: uint64(len(figure7Leader))}, figure7Leader...), opts...)
 				follower := newTestNode(t, 2, storageWith(t, ids, raft.HardState{Term: 7}, followerLog...), opts...)
-				// Node 3 only votes for the leader; it receives nothing else.
+				// Node 3 only votes for the leader; the network holds nodes 1
+				// and 2 only, so node 3 receives nothing else.
 				leader.becomeLeader()
-				net := &pairNetwork{nodes: map[uint64]*testNode{1: leader, 2: follower}}
-				leader.rn.Tick() // a heartbeat starts the exchange with the follower
-				net.run(t)
+				net := &cluster{t: t, ids: []uint64{1, 2}, nodes: map[uint64]*testNode{1: leader, 2: follower}, down: map[uint64]bool{}}
+				net.heartbeat(1) // a heartbeat starts the exchange with the follower
 
 				want := append(logOfTerms(figure7Leader...)[1:], raft.Entry{Index: 11, Term: leader.status().Term})
 				assert.Equal(t, want, leader.log())
@@ -820,33 +820,6 @@ func TestLeaderSyncFollowerLog(t *testing.T) {
 			})
 		}
 	}
-}
-
-// pairNetwork delivers messages among a few nodes at once, dropping those to
-// nodes it does not hold.
-type pairNetwork struct {
-	nodes map[uint64]*testNode
-}
-
-func (p *pairNetwork) run(t *testing.T) {
-	t.Helper()
-	for range 1000 {
-		var msgs []raft.Message
-		for _, id := range []uint64{1, 2, 3, 4, 5} {
-			if n := p.nodes[id]; n != nil {
-				msgs = append(msgs, n.readMessages()...)
-			}
-		}
-		if len(msgs) == 0 {
-			return
-		}
-		for _, m := range msgs {
-			if n := p.nodes[m.To]; n != nil {
-				n.step(m)
-			}
-		}
-	}
-	t.Fatal("the network did not settle")
 }
 
 // Reference: Raft §5.4.1 — "The RequestVote RPC ... includes information
