@@ -42,8 +42,13 @@ func (r *raft) restore(s Snapshot, from uint64) bool {
 	}
 	// A snapshot whose configuration does not include this node would
 	// leave it unable to take part; it must be a mistake of the sender.
+	// Except for a member being added that knows no configuration yet: the
+	// leader's snapshot may predate the change that adds it, and it
+	// learns of that change from the log after the snapshot (it cannot
+	// campaign meanwhile, as it is in no configuration).
 	cs := meta.ConfState
-	if !slices.Contains(cs.Voters, r.id) && !slices.Contains(cs.Learners, r.id) && !slices.Contains(cs.VotersOutgoing, r.id) {
+	joining := len(r.trk.Progress) == 0
+	if !joining && !slices.Contains(cs.Voters, r.id) && !slices.Contains(cs.Learners, r.id) && !slices.Contains(cs.VotersOutgoing, r.id) {
 		ignored.Reason = ReasonNotInConfig
 		r.emit(ignored)
 		return false

@@ -158,3 +158,25 @@ func TestRestoreFromSnapshotOnStart(t *testing.T) {
 	assert.Equal(t, uint64(11), r.raftLog.applied)
 	assert.Equal(t, uint64(11), r.Term)
 }
+
+func TestJoinerAcceptsSnapshotThatPredatesItsAddition(t *testing.T) {
+	// The leader compacted its log before node 4 was added, so the only
+	// snapshot it can send does not name node 4; node 4, which knows no
+	// configuration yet, takes it and learns of its addition from the log.
+	n := newInstantNetwork(t, []uint64{1, 2, 3}, nil)
+	n.electLeader(1)
+	require.NoError(t, n.propose(1, "a"))
+	n.snapshotAndCompact(1)
+	n.addJoiner(4)
+	require.NoError(t, n.proposeConfChange(1, ConfChange{Changes: []ConfChangeSingle{single(ConfChangeAddLearnerNode, 4)}}))
+	n.tick(1, 2)
+	assert.NotEmpty(t, n.eventsOf(4, EventSnapshotRestored))
+	assert.Equal(t, []uint64{4}, n.node(4).confState.Learners)
+	assert.Equal(t, [][]byte{[]byte("a")}, n.node(4).applied)
+
+	// A member that has a configuration still refuses a snapshot without it.
+	r := n.raft(2)
+	snap := Snapshot{Metadata: SnapshotMetadata{Index: 50, Term: 2, ConfState: ConfState{Voters: []uint64{1, 3}}}}
+	require.NoError(t, r.Step(Message{From: 1, To: 2, Type: MsgSnap, Term: r.Term, Snapshot: &snap}))
+	assert.Equal(t, ReasonNotInConfig, eventOfKind(t, takeEvents(r), EventSnapshotIgnored).Reason)
+}
