@@ -1,7 +1,7 @@
 // forms.ts is the client request form. It checks the fields a learner typed, shows what is
 // wrong next to the form, and turns a valid request into one script line (shown live, so the
 // learner sees the command a click becomes) that the session applies.
-import { durationPattern, line, option, quoteArg } from "../model/scriptline";
+import { canonicalDuration, durationPattern, line, option, quoteArg } from "../model/scriptline";
 import { clear, el, memberIndex, setText } from "../render/dom";
 import { clientIds } from "../render/clients";
 
@@ -29,6 +29,9 @@ const operations: Operation[] = [
   { value: "watch", label: "watch", fields: ["key", "prefix", "rev"], revLabel: "from revision" },
   { value: "compact", label: "compact", fields: ["rev"], revLabel: "revision" },
 ];
+
+/** defaultLockTTL is the session TTL of a lock when the form leaves it empty (the script's default). */
+const defaultLockTTL = "10s";
 
 const leasePattern = /^[A-Za-z][A-Za-z0-9_-]{0,31}$/;
 const maxKeyChars = 256;
@@ -190,10 +193,15 @@ export class ClientForm {
       if (required && lease === "") return { error: "Enter a lease name, e.g. L1.", field: "lease" };
       if (lease !== "" && !leasePattern.test(lease)) return { error: "A lease name starts with a letter and has only letters, digits, - and _ (e.g. L1).", field: "lease" };
     }
-    const ttl = v("ttl").trim();
+    let ttl = v("ttl").trim();
     if (op.fields.includes("ttl")) {
       if (op.value === "lease-grant" && ttl === "") return { error: "Enter a TTL, e.g. 5s.", field: "ttl" };
-      if (ttl !== "" && !durationPattern.test(ttl)) return { error: "A TTL is a number with us, ms or s, e.g. 5s or 800ms.", field: "ttl" };
+      // A lock without a TTL gets the recipe's default session TTL, written out as the script does.
+      if (op.value === "lock" && ttl === "") ttl = defaultLockTTL;
+      if (!durationPattern.test(ttl) || canonicalDuration(ttl) === "") {
+        return { error: "A TTL is a number with us, ms or s, e.g. 5s or 800ms.", field: "ttl" };
+      }
+      ttl = canonicalDuration(ttl);
     }
     const rev = v("rev").trim();
     if (op.fields.includes("rev")) {

@@ -31,10 +31,26 @@ export function option(key: string, value: string | number | undefined): string 
 /** durationPattern matches the script's durations: a number and us, ms or s. */
 export const durationPattern = /^\d+(\.\d+)?(us|ms|s)$/;
 
+/**
+ * canonicalDuration writes a duration the way the engine prints it (whole seconds as "s",
+ * whole milliseconds as "ms", else "us"), or returns "" when the text is not a duration of
+ * whole microseconds.
+ */
+export function canonicalDuration(text: string): string {
+  const us = durationToUs(text);
+  if (!Number.isInteger(us)) return "";
+  if (us === 0) return "0s";
+  if (us % 1_000_000 === 0) return `${us / 1_000_000}s`;
+  if (us % 1000 === 0) return `${us / 1000}ms`;
+  return `${us}us`;
+}
+
 /** durationToUs converts a script duration to µs (NaN when it is not one). */
 export function durationToUs(text: string): number {
   const m = /^(\d+(?:\.\d+)?)(us|ms|s)$/.exec(text.trim());
   if (!m) return Number.NaN;
   const n = Number.parseFloat(m[1]!);
-  return m[2] === "s" ? n * 1_000_000 : m[2] === "ms" ? n * 1000 : n;
+  // Rounded to a millionth so that "1.5s" is exactly 1500000 despite binary fractions.
+  const us = m[2] === "s" ? n * 1_000_000 : m[2] === "ms" ? n * 1000 : n;
+  return Math.round(us * 1e6) / 1e6;
 }
