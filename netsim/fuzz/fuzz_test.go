@@ -23,7 +23,7 @@ func TestSwarm(t *testing.T) {
 	for i := 0; i < *seeds; i++ {
 		res := Run(*firstSeed + uint64(i))
 		if res.Err != nil {
-			t.Errorf("seed %d (%s) failed: %v\nreproduce with `go run ./netsim/cmd/raftsim run FILE` on this script:\n%s", res.Seed, res.Options, res.Err, res.Script)
+			t.Errorf("seed %d (%s) failed: %v\nreproduce with `go run ./netsim/cmd/raftsim run FILE` on this script:\n%s\nshrunk to:\n%s", res.Seed, res.Options, res.Err, res.Script, res.Shrunk)
 		}
 	}
 }

@@ -16,6 +16,9 @@ type Result struct {
 	// Script is the script of the lines the world accepted, which replays
 	// the run exactly; with a failure it reproduces the failure.
 	Script string
+	// Shrunk is, for a failure, the shortest script Shrink found that still
+	// fails the same way ("" when the run passed).
+	Shrunk string
 	// Err is nil when every check passed.
 	Err         error
 	VirtualTime netsim.Duration
@@ -51,6 +54,9 @@ func Run(seed uint64) Result {
 		// applied lines are), so append it: the script then fails where the
 		// run did.
 		res.Script += line + "\n"
+	}
+	if res.Err != nil {
+		res.Shrunk = Shrink(res.Script)
 	}
 	return res
 }

@@ -10,7 +10,14 @@ type LineError struct {
 	Line int
 	Col  int
 	Msg  string
+	// Err is the error behind a line that failed at run time (a world
+	// refusal, a safety violation, a failed check), for errors.As; nil for
+	// parse errors.
+	Err error
 }
+
+// Unwrap returns the run-time error behind the line error, if any.
+func (e *LineError) Unwrap() error { return e.Err }
 
 // Error renders the error as "line 3, column 7: message".
 func (e *LineError) Error() string {

@@ -17,17 +17,17 @@ func (s *Session) execute(cmd Command) (string, error) {
 	switch c := cmd.(type) {
 	case *Run:
 		if err := w.RunFor(c.For); err != nil {
-			return "", &runOutcome{msg: err.Error()}
+			return "", &runOutcome{msg: err.Error(), err: err}
 		}
 		return "", nil
 	case *RunUntilLeader:
 		start := w.Now()
 		err := w.RunUntil(hasLeader, c.Max)
 		if errors.Is(err, netsim.ErrDeadline) {
-			return "", &runOutcome{msg: fmt.Sprintf("run until=leader: no single leader emerged within %v (%s)", c.Max, describeLeadership(w))}
+			return "", &runOutcome{msg: fmt.Sprintf("run until=leader: no single leader emerged within %v (%s)", c.Max, describeLeadership(w)), err: err}
 		}
 		if err != nil {
-			return "", &runOutcome{msg: err.Error()}
+			return "", &runOutcome{msg: err.Error(), err: err}
 		}
 		id, _ := w.Leader()
 		return fmt.Sprintf("%s leads term %d after %v", netsim.MemberName(id), w.Term(), w.Now().Sub(start)), nil
@@ -41,7 +41,7 @@ func (s *Session) execute(cmd Command) (string, error) {
 				return "", err
 			}
 			if err != nil {
-				return "", &runOutcome{msg: err.Error()}
+				return "", &runOutcome{msg: err.Error(), err: err}
 			}
 		}
 		return "", nil

@@ -156,11 +156,11 @@ func (s *Session) apply(l Line) error {
 		// so that replaying it reaches the same failure.
 		s.record(l, before)
 		s.flush()
-		return &LineError{Line: l.Num, Msg: outcome.msg}
+		return &LineError{Line: l.Num, Msg: outcome.msg, Err: outcome.err}
 	}
 	if err != nil {
 		s.flush()
-		return &LineError{Line: l.Num, Msg: err.Error()}
+		return &LineError{Line: l.Num, Msg: err.Error(), Err: err}
 	}
 	if isExpectation(l.Cmd) {
 		s.echo(l.Cmd.Format() + "  # ok: " + note)
@@ -180,7 +180,7 @@ func (s *Session) startCluster(l Line, c *Cluster) error {
 	}
 	w, err := netsim.New(c.Config)
 	if err != nil {
-		return &LineError{Line: l.Num, Msg: err.Error()}
+		return &LineError{Line: l.Num, Msg: err.Error(), Err: err}
 	}
 	s.world = w
 	before := s.position()
@@ -195,7 +195,10 @@ func (s *Session) startCluster(l Line, c *Cluster) error {
 }
 
 // runOutcome is the error of a run that moved time and then failed.
-type runOutcome struct{ msg string }
+type runOutcome struct {
+	msg string
+	err error // the world's error (a safety violation, a missed deadline)
+}
 
 func (e *runOutcome) Error() string { return e.msg }
 
@@ -359,7 +362,7 @@ func (s *Session) replay(l Line) error {
 	}
 	s.flush()
 	if err != nil {
-		return &LineError{Line: l.Num, Msg: err.Error()}
+		return &LineError{Line: l.Num, Msg: err.Error(), Err: err}
 	}
 	return nil
 }
@@ -368,7 +371,7 @@ func (s *Session) replay(l Line) error {
 func (s *Session) look(l Line) error {
 	note, err := s.execute(l.Cmd)
 	if err != nil {
-		return &LineError{Line: l.Num, Msg: err.Error()}
+		return &LineError{Line: l.Num, Msg: err.Error(), Err: err}
 	}
 	if isExpectation(l.Cmd) {
 		s.echo(l.Cmd.Format() + "  # ok: " + note)

@@ -25,6 +25,8 @@ type fuzzFailure struct {
 	Options string `json:"options"`
 	Error   string `json:"error"`
 	Script  string `json:"script"`
+	// Shrunk is the shortest script found that fails the same way.
+	Shrunk string `json:"shrunk"`
 }
 
 // runFuzz runs swarm simulations and reports failures with the seed and the
@@ -51,9 +53,9 @@ func runFuzz(args []string, stdout, stderr io.Writer) int {
 			report.Passed++
 			continue
 		}
-		report.Failed = append(report.Failed, fuzzFailure{Seed: res.Seed, Options: res.Options.String(), Error: res.Err.Error(), Script: res.Script})
+		report.Failed = append(report.Failed, fuzzFailure{Seed: res.Seed, Options: res.Options.String(), Error: res.Err.Error(), Script: res.Script, Shrunk: res.Shrunk})
 		if !*asJSON {
-			fmt.Fprintf(stdout, "FAIL seed %d (%s)\n%v\nreproduce with `raftsim run FILE` on this script:\n%s\n", res.Seed, res.Options, res.Err, res.Script)
+			fmt.Fprintf(stdout, "FAIL seed %d (%s)\n%v\nreproduce with `raftsim run FILE` on this script:\n%s\nor on this shorter one that fails the same way:\n%s\n", res.Seed, res.Options, res.Err, res.Script, res.Shrunk)
 		}
 	}
 	if *asJSON {
