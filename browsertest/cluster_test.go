@@ -87,8 +87,9 @@ func (p *page) memberAction(member, action string) {
 	p.click("member-action-" + action)
 }
 
-// clientOp fills the client form and submits it. Fields not given keep
-// whatever the form shows.
+// clientOp fills the client form, submits it, and waits until the line the
+// form previews is in the session script. The Send button is disabled while
+// an earlier request is on its way to the engine, so the click waits for it.
 func (p *page) clientOp(client, op string, fields map[string]string) {
 	p.t.Helper()
 	p.setField("client-select", client)
@@ -96,8 +97,17 @@ func (p *page) clientOp(client, op string, fields map[string]string) {
 	for id, v := range fields {
 		p.setField(id, v)
 	}
+	const countLine = `((text, line) => text.split("\n").filter(l => l === line).length)(
+		document.querySelector('[data-testid="script-text"]').value,
+		document.querySelector('.client-form .preview')?.textContent ?? "")`
+	before := eval[int](p, countLine)
+	line := eval[string](p, `document.querySelector('.client-form .preview')?.textContent ?? ""`)
+	p.waitJS(`!document.querySelector('[data-testid="client-submit"]').disabled`, "the Send button to be enabled")
 	p.click("client-submit")
-	p.waitJS(`!(document.querySelector('[data-testid="client-error"]')?.textContent ?? "").trim()`, "the client form to accept the input")
+	p.waitJS(fmt.Sprintf(`(document.querySelector('[data-testid="client-error"]')?.textContent ?? "").trim() !== "" || %s > %d`, countLine, before),
+		fmt.Sprintf("%q to be recorded in the script", line))
+	refusal := eval[string](p, `(document.querySelector('[data-testid="client-error"]')?.textContent ?? "").trim()`)
+	require.Empty(p.t, refusal, "the form refused %q", line)
 }
 
 // upMembers lists the members the ring shows as up.
@@ -150,6 +160,26 @@ func TestPutReachesEveryLiveMember(t *testing.T) {
 	p.requireNoProblems()
 }
 
+// clientTarget is the member a client card says the client talks to ("" if none).
+func (p *page) clientTarget(client string) string {
+	return eval[string](p, fmt.Sprintf(`((document.querySelector('.client-card[data-client=%q] .client-state')?.textContent ?? "").match(/talks to (s[1-9])/) ?? [])[1] ?? ""`, client))
+}
+
+// moveToGroup selects a member and moves it into a partition group with the
+// member bar's chips ("new" makes a group of its own).
+func (p *page) moveToGroup(member, group string) {
+	p.t.Helper()
+	p.click("member-" + member)
+	// The chips are redrawn for the selected member on the next frame; its
+	// own group's chip is the pressed one once they are.
+	p.waitJS(fmt.Sprintf(`(() => {
+		const m = document.querySelector('[data-testid="member-%s"]');
+		const own = document.querySelector('[data-testid="member-group-' + (m?.dataset.group || "A") + '"]');
+		return m?.dataset.selected === "true" && own?.getAttribute("aria-pressed") === "true";
+	})()`, member), member+"'s partition chips")
+	p.click("member-group-" + group)
+}
+
 // Reference: Raft §5.4 (a minority leader cannot commit), §5.2 (the majority
 // elects a new leader), §5.3 (healing overwrites the old leader's
 // uncommitted suffix so the logs converge).
@@ -158,18 +188,33 @@ func TestPartitionedLeaderCannotCommit(t *testing.T) {
 	oldLeader, oldTerm := p.waitLeader("the first leader")
 	p.fastest()
 
-	p.click("net-preset-minority-majority")
-	p.waitJS(fmt.Sprintf(`document.querySelector('[data-testid="member-%s"]')?.dataset.group !== ""`, oldLeader), "the partition to show")
-	minority := eval[[]string](p, fmt.Sprintf(`(() => {
-		const g = document.querySelector('[data-testid="member-%s"]').dataset.group;
-		return [...document.querySelectorAll('[data-testid^="member-s"]')].filter(e => e.dataset.group === g).map(e => e.dataset.testid.slice(7));
-	})()`, oldLeader))
-	require.Len(t, minority, 2, "the preset puts the leader in a minority of two: %v", minority)
+	// A first put tells us which member c1 talks to. The minority is the
+	// leader and that member, so c1's next put reaches the old leader
+	// (directly, or forwarded by its partner) and nowhere else.
+	p.clientOp("c1", "put", map[string]string{"client-key": "before", "client-value": "partition"})
+	p.waitJS(`document.querySelector('[data-testid="client-reply-c1"]')?.dataset.status === "ok"`, "c1's first put to succeed")
+	// Nothing moves while the clock is stopped, so c1 still talks to the
+	// same member when its next put is sent.
+	p.pause()
+	oldLeader, oldTerm = p.waitLeader("the leader")
+	partner := p.clientTarget("c1")
+	require.NotEmpty(t, partner, "c1 talks to a member after a successful put")
+	p.moveToGroup(oldLeader, "new")
+	p.waitJS(fmt.Sprintf(`document.querySelector('[data-testid="member-%s"]')?.dataset.group === "B"`, oldLeader), oldLeader+" to be in group B")
+	if partner == oldLeader {
+		partner = eval[string](p, fmt.Sprintf(`[...document.querySelectorAll('[data-testid^="member-s"]')].map(e => e.dataset.testid.slice(7)).find(m => m !== %q)`, oldLeader))
+	}
+	p.moveToGroup(partner, "B")
+	minority := []string{oldLeader, partner}
+	p.waitJS(fmt.Sprintf(`document.querySelector('[data-testid="member-%s"]')?.dataset.group === "B"`, partner), partner+" to join "+oldLeader)
 
 	lastBefore := p.attr("log-row-"+oldLeader, "data-last")
-	p.clientOp("c1", "put", map[string]string{"client-key": "minority", "client-value": "lost", "client-member": oldLeader})
+	p.clientOp("c1", "put", map[string]string{"client-key": "minority", "client-value": "lost"})
+	require.Equal(t, partner, p.clientTarget("c1"), "c1 still talks to the same member")
+	p.play()
 	p.waitJS(fmt.Sprintf(`document.querySelector('[data-testid="log-row-%s"]').dataset.last !== %q`, oldLeader, lastBefore), "the old leader to append the put")
-	uncommitted := p.attr("log-row-"+oldLeader, "data-last")
+	uncommitted, err := strconv.Atoi(p.attr("log-row-"+oldLeader, "data-last"))
+	require.NoError(t, err)
 
 	p.waitJS(fmt.Sprintf(`(() => {
 		const li = document.querySelector('[data-testid="leader-indicator"]');
@@ -178,11 +223,9 @@ func TestPartitionedLeaderCannotCommit(t *testing.T) {
 	newLeader := p.leader()
 	commit, err := strconv.Atoi(p.attr("log-row-"+oldLeader, "data-commit"))
 	require.NoError(t, err)
-	last, err := strconv.Atoi(uncommitted)
-	require.NoError(t, err)
-	assert.Less(t, commit, last, "the isolated leader must not commit its put")
+	assert.Less(t, commit, uncommitted, "the old leader, cut off from the majority, must not commit the put")
 
-	p.clientOp("c2", "put", map[string]string{"client-key": "majority", "client-value": "kept", "client-member": newLeader})
+	p.clientOp("c2", "put", map[string]string{"client-key": "majority", "client-value": "kept"})
 	p.waitKV(newLeader, "majority", "kept")
 
 	p.click("net-heal")

@@ -244,7 +244,8 @@ func (p *page) waitJS(expr, what string) {
 		p.mu.Lock()
 		problems := strings.Join(p.problems, "\n")
 		p.mu.Unlock()
-		p.t.Fatalf("waiting for %s (%s): %v\npage problems:\n%s", what, expr, err, problems)
+		shot := p.screenshot("failed-" + strings.NewReplacer("/", "-", " ", "_").Replace(p.t.Name()))
+		p.t.Fatalf("waiting for %s (%s): %v\npage problems:\n%s\nscreenshot: %s", what, expr, err, problems, shot)
 	}
 }
 

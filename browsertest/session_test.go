@@ -22,14 +22,6 @@ func (p *page) clusterSummary() string {
 // virtualTime is the simulation clock the page shows, in microseconds.
 func (p *page) virtualTime() string { return p.attr("virtual-time", "data-time-us") }
 
-// seekTo moves the timeline scrubber to a virtual time and waits for the
-// page to show that moment.
-func (p *page) seekTo(timeUs string) {
-	p.t.Helper()
-	p.setField("scrubber", timeUs)
-	p.waitJS(fmt.Sprintf(`document.querySelector('[data-testid="virtual-time"]')?.dataset.timeUs === %q`, timeUs), "the clock to show "+timeUs+"µs")
-}
-
 // The URL carries the session's script, so opening it again replays the
 // session exactly: the same members, roles, terms and script at the same
 // virtual time.
@@ -44,7 +36,10 @@ func TestReloadFromURLReplaysTheSession(t *testing.T) {
 		return /^s[1-9]$/.test(l) && l !== %q;
 	})()`, leader), "a new leader")
 	p.pause()
-	p.waitJS(`location.hash.startsWith("#s=")`, "the URL to carry the script")
+	// The page writes the address bar at most once a second; the share
+	// button writes it now.
+	p.click("share-link")
+	p.waitJS(`location.hash.startsWith("#s=") && /link/i.test(document.querySelector('[data-testid="notice"]')?.textContent ?? "")`, "the URL to carry the script")
 
 	url, err := chromedp.Run(p.ctx, chromedp.Location())
 	require.NoError(t, err)
@@ -54,10 +49,9 @@ func TestReloadFromURLReplaysTheSession(t *testing.T) {
 	require.Contains(t, wantScript, "crash "+leader)
 	p.screenshot("reload-before")
 
-	path := strings.TrimPrefix(url, suite.baseURL)
-	q := openPage(t, path, mainWidth, mainHeight)
-	q.pause()
-	q.seekTo(at)
+	q := openPage(t, strings.TrimPrefix(url, suite.baseURL), mainWidth, mainHeight)
+	q.waitJS(fmt.Sprintf(`document.querySelector('[data-testid="virtual-time"]')?.dataset.timeUs === %q`, at), "the replay to reach "+at+"µs")
+	assert.Equal(t, "false", q.attr("play-pause", "aria-pressed"), "a shared moment opens paused")
 	assert.Equal(t, want, q.clusterSummary())
 	assert.Equal(t, wantScript, eval[string](q, `document.querySelector('[data-testid="script-text"]').value`))
 	q.screenshot("reload-after")
