@@ -25,8 +25,9 @@ type Ready struct {
 	CommittedEntries []Entry
 	// Messages are to be sent once Entries and HardState are persisted.
 	Messages []Message
-	// MustSync says whether Entries and HardState must be synced to disk
-	// before Messages go out (the term, the vote or the log changed).
+	// MustSync says whether Entries, HardState and Snapshot must be synced
+	// to disk before Messages go out (the term, the vote or the log
+	// changed).
 	MustSync bool
 	// Events explain every decision since the last Ready, in order.
 	Events []Event
@@ -186,10 +187,12 @@ func (rn *RawNode) Ready() Ready {
 		rd.MustSync = hs.Term != rn.prevHardSt.Term || hs.Vote != rn.prevHardSt.Vote
 		rn.prevHardSt = hs
 	}
-	rd.MustSync = rd.MustSync || len(rd.Entries) > 0
 	if r.raftLog.hasPendingSnapshot() {
 		rd.Snapshot = *r.raftLog.unstable.snapshot
 	}
+	// The answer to an append or a snapshot tells the leader what this node
+	// stores, so it must be on disk first.
+	rd.MustSync = rd.MustSync || len(rd.Entries) > 0 || !rd.Snapshot.IsEmpty()
 	// What is handed out now is never handed out again.
 	r.msgsCapHint = len(r.msgs)
 	r.msgs = nil
