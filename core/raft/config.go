@@ -18,17 +18,19 @@ type Rand interface {
 type Config struct {
 	// ID identifies the node; it must not be 0 (None).
 	ID uint64
-	// Voters are the voters of a new cluster. They are used only when
-	// Storage is empty (no snapshot, no entries, no hard state): the node
-	// then bootstraps the cluster by writing them into its log as committed
-	// configuration changes of term 1, as every founding member does, so
-	// the first election is in term 2. Otherwise they are ignored: the
-	// configuration is the storage snapshot's, and the application
-	// re-applies the configuration changes logged after it (so Applied must
-	// not skip any). A member added to a running cluster starts with empty
-	// Voters and Learners and learns the configuration from the leader.
+	// Voters are the voters the cluster started with. When Storage is
+	// empty (no snapshot, entries or hard state) the node bootstraps a new
+	// cluster: it writes them into its log as committed configuration
+	// changes of term 1, as every founding member does, so the first
+	// election is in term 2. When Storage has a log but its snapshot names
+	// no configuration (a restart without a snapshot), they are the
+	// configuration the log starts from. When the snapshot names one, they
+	// are ignored. Either way the application re-applies the configuration
+	// changes logged after that point (so Applied must not skip any). A
+	// member added to a running cluster passes none and learns the
+	// configuration from the leader.
 	Voters []uint64
-	// Learners are the learners of a new cluster, by the same rule.
+	// Learners are the learners the cluster started with, by the same rule.
 	Learners []uint64
 	// ElectionTick is the election timeout in ticks. Each follower waits a
 	// randomized timeout in [ElectionTick, 2*ElectionTick) before it starts
