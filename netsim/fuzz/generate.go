@@ -333,7 +333,7 @@ func (g *generator) kv() {
 	if !ok {
 		return
 	}
-	switch g.r.IntN(10) {
+	switch g.r.IntN(12) {
 	case 0, 1, 2:
 		g.emit("put %s %s %s", c, g.key(), g.nextValue())
 	case 3, 4:
@@ -346,6 +346,15 @@ func (g *generator) kv() {
 		g.emit("get %s k prefix", c)
 	case 7:
 		g.emit("delete %s %s", c, g.key())
+	case 8:
+		// Reads of the past and compactions exercise MVCC history; the
+		// revision may be compacted or in the future, which the client
+		// reports as an error.
+		if g.r.IntN(2) == 0 {
+			g.emit("get %s k prefix rev=%d", c, 1+g.r.IntN(g.value+1))
+		} else {
+			g.emit("compact %s %d", c, 1+g.r.IntN(g.value+1))
+		}
 	default:
 		k := g.key()
 		if g.value > 0 && g.r.IntN(3) > 0 {
