@@ -1,7 +1,7 @@
 // memberbar.ts is the action bar for the selected member: the same actions as the context
 // menu, always visible as buttons so that keyboard users and tests can reach them directly.
 import { membersOf, type View } from "../model/view";
-import { el, setText } from "../render/dom";
+import { el, setAttr, setText } from "../render/dom";
 import { groupLetter } from "../render/palette";
 import { groupsOf, memberActions, moveToGroup, nextFreeMember } from "./actions";
 
@@ -15,7 +15,8 @@ export class MemberBar {
   private readonly error: HTMLParagraphElement;
   private lines = new Map<string, string>();
   private addLine = "";
-  private groupKey = "";
+  private readonly chips: HTMLButtonElement[] = [];
+  private view: View | null = null;
   private readonly peer: HTMLSelectElement;
   private readonly linkRow: HTMLDivElement;
   private selected = "";
@@ -36,7 +37,7 @@ export class MemberBar {
     }
     this.add = el("button", { type: "button", "data-testid": "member-action-add-learner" }, "Add a learner");
     this.add.addEventListener("click", () => void this.run(this.addLine));
-    this.groups = el("div", { class: "button-row groups-row", "aria-label": "Move to a partition group" });
+    this.groups = el("div", { class: "button-row groups-row", role: "group", "aria-label": "Move to a partition group" }, el("span", { class: "muted" }, "partition group:"));
     this.error = el("p", { class: "form-error", role: "alert" });
     this.peer = el("select", { id: "link-peer", "data-testid": "member-link-peer" });
     const editLink = el("button", { type: "button", "data-testid": "member-link-edit" }, "Edit link…");
@@ -64,6 +65,7 @@ export class MemberBar {
 
   /** update shows the actions for the selected member ("" for none). */
   update(view: View, selected: string): void {
+    this.view = view;
     const free = nextFreeMember(view);
     this.addLine = free ? `member add ${free} learner` : "";
     this.add.disabled = free === null;
@@ -81,8 +83,7 @@ export class MemberBar {
     if (!m) {
       setText(this.title, "Member: none selected");
       for (const b of this.buttons.values()) b.disabled = true;
-      this.groups.replaceChildren();
-      this.groupKey = "";
+      for (const chip of this.chips) chip.hidden = true;
       return;
     }
     setText(this.title, `Member ${m.name}`);
@@ -96,26 +97,31 @@ export class MemberBar {
       button.title = `${action.line} — ${action.hint}`;
     }
     const groups = groupsOf(view);
-    const key = `${selected}|${JSON.stringify(groups)}`;
-    if (key === this.groupKey) return;
-    this.groupKey = key;
     const current = groups.findIndex((g) => g.includes(selected));
-    const buttons: HTMLElement[] = [el("span", { class: "muted" }, "partition group:")];
-    groups.forEach((g, i) => {
-      const name = groups.length === 1 ? "whole network" : `group ${groupLetter(i)}`;
-      const b = el("button", { type: "button", class: i === current ? "chip on" : "chip", "aria-pressed": i === current ? "true" : "false", "data-testid": `member-group-${groupLetter(i)}` }, `${name} (${g.length})`);
-      b.disabled = i === current;
-      const line = moveToGroup(view, selected, i);
-      b.addEventListener("click", () => void this.run(line));
-      buttons.push(b);
-    });
-    if (!(groups[current]?.length === 1)) {
-      const b = el("button", { type: "button", class: "chip", "data-testid": "member-group-new" }, "new group");
-      const line = moveToGroup(view, selected, groups.length);
-      b.addEventListener("click", () => void this.run(line));
-      buttons.push(b);
+    // The chips are kept and relabelled, never rebuilt, so a click that lands while the
+    // panel redraws still reaches its button; the line is worked out when it is clicked.
+    const wanted = groups.length + (groups[current]?.length === 1 ? 0 : 1);
+    while (this.chips.length < wanted) {
+      const index = this.chips.length;
+      const chip = el("button", { type: "button", class: "chip" });
+      chip.addEventListener("click", () => {
+        const latest = this.view;
+        if (latest && this.selected !== "") void this.run(moveToGroup(latest, this.selected, index));
+      });
+      this.chips.push(chip);
+      this.groups.append(chip);
     }
-    this.groups.replaceChildren(...buttons);
+    this.chips.forEach((chip, i) => {
+      chip.hidden = i >= wanted;
+      if (chip.hidden) return;
+      const isNew = i === groups.length;
+      const name = isNew ? "new group" : groups.length === 1 ? "whole network" : `group ${groupLetter(i)}`;
+      setText(chip, isNew ? name : `${name} (${groups[i]!.length})`);
+      setAttr(chip, "data-testid", isNew ? "member-group-new" : `member-group-${groupLetter(i)}`);
+      setAttr(chip, "aria-pressed", i === current ? "true" : "false");
+      chip.classList.toggle("on", i === current);
+      chip.disabled = i === current;
+    });
   }
 
   private async run(line: string): Promise<void> {
