@@ -37,6 +37,9 @@ func TestStateAndMessageTypeNames(t *testing.T) {
 	assert.Equal(t, "leader", StateLeader.String())
 	assert.Equal(t, "MsgReadIndexResp", MsgReadIndexResp.String())
 	assert.Equal(t, "MsgUnknown", MessageType(200).String())
+	assert.Equal(t, "add-learner", ConfChangeAddLearnerNode.String())
+	assert.Equal(t, "remove-node", ConfChangeRemoveNode.String())
+	assert.Equal(t, "conf-change-type-9", ConfChangeType(9).String())
 	for typ := MsgHup; typ <= MsgReadIndexResp; typ++ {
 		assert.NotEqual(t, "", typ.String(), "message type %d has no name", typ)
 	}

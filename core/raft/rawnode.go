@@ -33,13 +33,6 @@ type Ready struct {
 	Events []Event
 }
 
-// containsUpdates reports whether the Ready holds anything at all.
-func (rd *Ready) containsUpdates() bool {
-	return rd.SoftState != nil || !rd.HardState.IsEmpty() || !rd.Snapshot.IsEmpty() ||
-		len(rd.Entries) > 0 || len(rd.CommittedEntries) > 0 || len(rd.Messages) > 0 ||
-		len(rd.ReadStates) > 0 || len(rd.Events) > 0
-}
-
 // RawNode is a Raft node driven by the application: it calls Tick on its
 // clock, Step with received messages, the Propose family for requests, and
 // processes each Ready before calling Advance. It does nothing on its own.

@@ -180,3 +180,14 @@ func TestJoinerAcceptsSnapshotThatPredatesItsAddition(t *testing.T) {
 	require.NoError(t, r.Step(Message{From: 1, To: 2, Type: MsgSnap, Term: r.Term, Snapshot: &snap}))
 	assert.Equal(t, ReasonNotInConfig, eventOfKind(t, takeEvents(r), EventSnapshotIgnored).Reason)
 }
+
+func TestReportUnreachableMovesReplicatingPeerToProbe(t *testing.T) {
+	n := newInstantNetwork(t, []uint64{1, 2, 3}, nil)
+	n.electLeader(1)
+	require.NoError(t, n.propose(1, "x"))
+	pr := n.raft(1).trk.Progress[2]
+	require.Equal(t, tracker.StateReplicate, pr.State)
+	n.node(1).rn.ReportUnreachable(2)
+	assert.Equal(t, tracker.StateProbe, pr.State, "appends sent optimistically were probably lost")
+	assert.Equal(t, pr.Match+1, pr.Next)
+}
