@@ -584,9 +584,10 @@ func (w *faultyWorld) settle() error {
 					w.down[id] = true
 				}
 			}
-			// A member added after the leader's last snapshot ignores
-			// that snapshot (its configuration does not name it), so the
-			// leader snapshots regularly, as an application does.
+			// A member removed and added again ignores a snapshot taken
+			// while it was out (its configuration does not name it; see
+			// TestReaddedMemberCatchesUpFromOlderSnapshot), so the leader
+			// snapshots regularly, as an application does.
 			w.compact(leader)
 		}
 		if leader != 0 && !proposed {
