@@ -21,7 +21,8 @@ export interface Point {
 }
 
 const ringRadius = 330;
-const tweenMs = 450;
+/** tweenMs is how long members glide to new places after a partition (none with reduced motion). */
+const tweenMs = matchMedia("(prefers-reduced-motion: reduce)").matches ? 0 : 300;
 
 interface MemberNode {
   g: SVGGElement;
@@ -203,7 +204,7 @@ export class Ring {
   frame(now: number): boolean {
     let moving = false;
     for (const node of this.members.values()) {
-      const t = Math.min(1, (now - node.tweenStart) / tweenMs);
+      const t = tweenMs === 0 ? 1 : Math.min(1, (now - node.tweenStart) / tweenMs);
       const e = t < 1 ? 1 - (1 - t) ** 3 : 1;
       const x = node.from.x + (node.to.x - node.from.x) * e;
       const y = node.from.y + (node.to.y - node.from.y) * e;
