@@ -42,8 +42,12 @@ export class Controls {
       callbacks.step();
     });
     this.speed = el("select", { id: "speed", "data-testid": "speed", "aria-label": "Speed: virtual time per real second" });
-    speeds.forEach((s, i) => this.speed.append(el("option", { value: i }, s.label)));
-    this.speed.addEventListener("change", () => this.playback.setSpeed(Number(this.speed.value)));
+    // Option values are the speed ratios themselves (virtual seconds per real second).
+    speeds.forEach((s) => this.speed.append(el("option", { value: String(s.ratio) }, s.label)));
+    this.speed.addEventListener("change", () => {
+      const index = speeds.findIndex((s) => String(s.ratio) === this.speed.value);
+      if (index >= 0) this.playback.setSpeed(index);
+    });
     this.quiet = el("input", { type: "checkbox", id: "quiet-skip", "data-testid": "quiet-skip" });
     this.quiet.addEventListener("change", () => this.playback.setQuietSkip(this.quiet.checked));
     this.size = el("select", { id: "size", "data-testid": "size-select", "aria-label": "Cluster size (starts a new cluster)" });
@@ -95,7 +99,7 @@ export class Controls {
       this.play.dataset.playing = String(playing);
       this.play.replaceChildren(icon(playing ? "pause" : "play"), playing ? " Pause" : " Play");
     }
-    this.speed.value = String(this.playback.speedIndex);
+    this.speed.value = String(this.playback.speed.ratio);
     this.quiet.checked = this.playback.quietSkip;
   }
 }

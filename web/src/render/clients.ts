@@ -72,8 +72,10 @@ export class ClientCards {
     let state = "not started";
     if (client) state = client.crashed ? "crashed" : client.target > 0 ? `talks to ${memberName(client.target)}` : "looking for a leader";
     setText(card.state, state);
-    card.crash.dataset.action = client?.crashed ? "restart" : "crash";
-    setText(card.crash, client?.crashed ? "restart" : "crash");
+    const action = client?.crashed ? "restart" : "crash";
+    card.crash.dataset.action = action;
+    setAttr(card.crash, "data-testid", `client-${action}-${card.root.dataset.client ?? ""}`);
+    setText(card.crash, action);
     setAttr(card.root, "data-state", client?.crashed ? "crashed" : "up");
     const pending = client?.pending ?? [];
     setAttr(card.pending, "data-count", pending.length);
