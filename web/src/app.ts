@@ -71,8 +71,8 @@ export class App {
       pointerDown: (id, ev) => this.drag.begin(id, ev),
     });
     this.messages = new Messages(this.ring.messageLayer, this.ring, (msg, x, y) => this.inspect(msg, x, y));
-    this.drag = new PartitionDrag(this.ring, () => this.session.view, (line) => void this.act(line));
-    this.menu = new MemberMenu((line) => void this.act(line));
+    this.drag = new PartitionDrag(this.ring, () => this.session.view, (line) => void this.actOrTell(line));
+    this.menu = new MemberMenu((line) => void this.actOrTell(line));
     this.inspector = new Inspector();
     this.controls = new Controls(
       this.playback,
@@ -116,7 +116,7 @@ export class App {
       this.logs = new Logs((m) => this.select(m));
       this.kv = new KVPanel((m) => void this.session.setKVMember(m));
       this.feed = new Feed({ highlight: (e) => this.highlight(e) });
-      this.cards = new ClientCards((line) => this.act(line));
+      this.cards = new ClientCards((line) => this.actOrTell(line));
       this.form = new ClientForm((line) => this.act(line));
       this.memberBar = new MemberBar(
         (line) => this.act(line),
@@ -168,7 +168,7 @@ export class App {
       crashLeader: () => void this.onLeader((l) => `crash ${l}`),
       partitionLeader: () => void this.onLeader((l) => `isolate ${l}`),
       restartAll: () => void this.restartAll(),
-      heal: () => void this.act("heal"),
+      heal: () => void this.actOrTell("heal"),
       escape: () => {
         this.menu.close(true);
         this.inspector.close();
@@ -182,6 +182,13 @@ export class App {
   async act(line: string): Promise<string | null> {
     const err = await this.session.act(line);
     if (!err) this.share.saveSoon();
+    return err;
+  }
+
+  /** actOrTell applies a line and shows a refusal in the notice (for buttons without a form). */
+  async actOrTell(line: string): Promise<string | null> {
+    const err = await this.act(line);
+    if (err) this.session.setNotice({ kind: "error", text: `“${line}” was refused: ${err}` });
     return err;
   }
 
@@ -265,8 +272,7 @@ export class App {
       this.session.setNotice({ kind: "info", text: "There is no leader right now." });
       return;
     }
-    const err = await this.act(line(leader));
-    if (err) this.session.setNotice({ kind: "error", text: err });
+    await this.actOrTell(line(leader));
   }
 
   private async restartAll(): Promise<void> {
@@ -275,8 +281,7 @@ export class App {
     for (const m of membersOf(view)) {
       const line = m.state === "crashed" ? `restart ${m.name}` : m.state === "paused" ? `resume ${m.name}` : "";
       if (line === "") continue;
-      const err = await this.act(line);
-      if (err) this.session.setNotice({ kind: "error", text: err });
+      await this.actOrTell(line);
     }
   }
 

@@ -11,6 +11,7 @@ interface Card {
   root: HTMLElement;
   state: HTMLSpanElement;
   crash: HTMLButtonElement;
+  pause: HTMLButtonElement;
   pending: HTMLUListElement;
   reply: HTMLDivElement;
   extras: HTMLDivElement;
@@ -28,8 +29,8 @@ export class ClientCards {
       const state = el("span", { class: "client-state" });
       // A crashed client stops everything, including keeping its leases alive; a paused one
       // freezes like a process in a long GC pause (the classic lock-safety trap).
-      const crash = el("button", { type: "button", class: "chip", "data-testid": `client-crash-${id}` }, "crash");
-      const pause = el("button", { type: "button", class: "chip", "data-testid": `client-pause-${id}` }, "pause");
+      const crash = el("button", { type: "button", class: "chip", "data-testid": `client-crash-${id}`, disabled: true }, "crash");
+      const pause = el("button", { type: "button", class: "chip", "data-testid": `client-pause-${id}`, disabled: true }, "pause");
       crash.addEventListener("click", () => void this.apply(`${crash.dataset.action ?? "crash"} ${id}`));
       // The view does not say whether a client is paused, so the button remembers what it did
       // last and flips only when the engine accepted the line.
@@ -50,7 +51,7 @@ export class ClientCards {
         pending,
         extras,
       );
-      this.cards.set(id, { root, state, crash, pending, reply, extras, key: "" });
+      this.cards.set(id, { root, state, crash, pause, pending, reply, extras, key: "" });
       this.root.append(root);
     }
   }
@@ -76,6 +77,9 @@ export class ClientCards {
     card.crash.dataset.action = action;
     setAttr(card.crash, "data-testid", `client-${action}-${card.root.dataset.client ?? ""}`);
     setText(card.crash, action);
+    // A client exists once it has sent its first request; before that there is nothing to stop.
+    card.crash.disabled = client === undefined;
+    card.pause.disabled = client === undefined || client.crashed;
     setAttr(card.root, "data-state", client?.crashed ? "crashed" : "up");
     const pending = client?.pending ?? [];
     setAttr(card.pending, "data-count", pending.length);
