@@ -124,7 +124,8 @@ const (
 	// from Peer. Reason: ReasonSnapshotStale (its commit index Commit is
 	// already beyond), ReasonSnapshotFastForward (its log already holds the
 	// snapshot's last entry, so it only advanced its commit index),
-	// ReasonNotInConfig (the snapshot's configuration does not include Node).
+	// ReasonNotInConfig (Node is a member, but the snapshot's configuration
+	// leaves it out).
 	EventSnapshotIgnored
 	// EventSnapshotReported: leader Node learned that sending the snapshot
 	// at Index to Peer finished (ReasonSnapshotFinished) or failed

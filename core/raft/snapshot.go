@@ -40,15 +40,15 @@ func (r *raft) restore(s Snapshot, from uint64) bool {
 		r.becomeFollower(r.Term+1, None, ReasonSnapshotRestoreCandidate, from)
 		return false
 	}
-	// A snapshot whose configuration does not include this node would
-	// leave it unable to take part; it must be a mistake of the sender.
-	// Except for a member being added that knows no configuration yet: the
-	// leader's snapshot may predate the change that adds it, and it
-	// learns of that change from the log after the snapshot (it cannot
-	// campaign meanwhile, as it is in no configuration).
+	// A member of the current configuration refuses a snapshot whose
+	// configuration leaves it out: that would be a mistake of the sender.
+	// A node outside its configuration (being added, or added again after
+	// a removal) takes it: the leader's snapshot may predate the change
+	// that adds it, which it then learns from the log after the snapshot.
+	// It cannot campaign meanwhile, as it is in no configuration.
 	cs := meta.ConfState
-	joining := len(r.trk.Progress) == 0
-	if !joining && !slices.Contains(cs.Voters, r.id) && !slices.Contains(cs.Learners, r.id) && !slices.Contains(cs.VotersOutgoing, r.id) {
+	member := r.trk.Progress[r.id] != nil
+	if member && !slices.Contains(cs.Voters, r.id) && !slices.Contains(cs.Learners, r.id) && !slices.Contains(cs.VotersOutgoing, r.id) {
 		ignored.Reason = ReasonNotInConfig
 		r.emit(ignored)
 		return false
