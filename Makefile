@@ -7,9 +7,9 @@ SEEDS ?= 100
 # under node) lives here; `go test` finds it on PATH.
 GO_WASM_TOOLS = $(shell $(GO) env GOROOT)/lib/wasm
 
-.PHONY: test test-go test-wasm test-ts dist serve bench
+.PHONY: test test-go test-wasm test-ts test-browser dist serve bench fuzz
 
-test: test-go test-wasm test-ts
+test: test-go test-wasm test-ts test-browser
 
 # NATIVE_PKGS is every native Go package but the browser tests, which need
 # the built site and run on their own in test-browser.
@@ -35,6 +35,13 @@ test-ts: web/node_modules/.package-lock.json
 web/node_modules/.package-lock.json: web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 
+# test-browser builds the site and drives it in headless Chromium (chromedp),
+# served from 127.0.0.1 by the project's own static server. -v prints the
+# measured budgets (transfer size, time to the first leader, frame times).
+# Without Chromium the tests skip, unless CI is set: then they fail.
+test-browser: dist
+	$(GO) test -count=1 -v ./browsertest
+
 # dist builds the static site: the wasm (-trimpath, -s -w) and the bundled,
 # minified front end, with .gz and .br beside every file.
 dist:
@@ -43,6 +50,12 @@ dist:
 # serve builds dist/ and serves it on http://127.0.0.1:8080.
 serve: dist
 	$(GO) run ./web/serve -dir dist
+
+# fuzz runs SEEDS randomized swarm simulations (faults, membership changes,
+# client load) through the raftsim CLI; a failure prints its seed and a
+# shrunk script that reproduces it.
+fuzz:
+	$(GO) run ./netsim/cmd/raftsim fuzz -seeds $(SEEDS)
 
 # bench runs every benchmark with allocation counts; the numbers go in the closing notes.
 bench:

@@ -70,6 +70,7 @@ func TestBundleFrontEnd(t *testing.T) {
 	write("styles/app.css", "body {\n  color: red;\n}\n")
 	write("src/util.ts", "export function greet(name: string): string { return `hello ${name}`; }\n")
 	write("src/main.ts", "import \"../styles/app.css\";\nimport { greet } from \"./util\";\nconsole.log(greet(\"raft\"));\n")
+	write("src/bridge/worker.ts", "import { greet } from \"../util\";\npostMessage(greet(\"worker\"));\n")
 
 	t.Run("bundles TypeScript and CSS", func(t *testing.T) {
 		out := t.TempDir()
@@ -78,6 +79,9 @@ func TestBundleFrontEnd(t *testing.T) {
 		require.NoError(t, err)
 		assert.Contains(t, string(js), "hello ")
 		assert.NotContains(t, string(js), "import", "everything is bundled into one script")
+		worker, err := os.ReadFile(filepath.Join(out, "engine-worker.js"))
+		require.NoError(t, err)
+		assert.Contains(t, string(worker), "postMessage")
 		css, err := os.ReadFile(filepath.Join(out, "app.css"))
 		require.NoError(t, err)
 		assert.Contains(t, string(css), "color:red")
