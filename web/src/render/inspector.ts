@@ -30,7 +30,7 @@ export class Inspector {
   /** show opens the popover for a message near a page position. */
   show(msg: MessageView, x: number, y: number): void {
     this.returnFocus = document.activeElement;
-    this.title.textContent = `${messageLabel(msg.type, msg.reject)} · ${memberName(msg.from)} → ${memberName(msg.to)}`;
+    this.title.textContent = `${messageLabel(msg.type, msg.reject, msg.entries)} · ${memberName(msg.from)} → ${memberName(msg.to)}`;
     const rows: Array<[string, string]> = [
       ["type", msg.type],
       ["term", String(msg.term)],

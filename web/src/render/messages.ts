@@ -119,7 +119,7 @@ export class Messages {
   }
 
   private bind(node: MessageNode, msg: MessageView): void {
-    const text = messageLabel(msg.type, msg.reject);
+    const text = messageLabel(msg.type, msg.reject, msg.entries);
     node.msg = msg;
     setText(node.label, text);
     const width = Math.max(34, text.length * 9.6 + 20);

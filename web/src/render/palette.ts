@@ -38,8 +38,11 @@ export function roleLabel(role: string, state: string): string {
   }
 }
 
-/** messageLabel is the short name drawn on a message in flight ("vote?" asks, "vote ✓" answers). */
-export function messageLabel(type: string, reject: boolean): string {
+/**
+ * messageLabel is the short name drawn on a message in flight ("vote?" asks, "vote ✓" answers);
+ * an append that carries entries says how many ("append +2").
+ */
+export function messageLabel(type: string, reject: boolean, entries = 0): string {
   const base: Record<string, string> = {
     "pre-vote": "pre-vote?",
     "pre-vote-resp": "pre-vote",
@@ -59,6 +62,7 @@ export function messageLabel(type: string, reject: boolean): string {
   let label = base[type] ?? type;
   if (type === "pre-vote-resp" || type === "vote-resp") label += reject ? " ✗" : " ✓";
   if (type === "append-resp" && reject) label = "append ✗";
+  if (type === "append" && entries > 0) label = `append +${entries}`;
   return label;
 }
 
