@@ -46,8 +46,8 @@ var English = &Catalog{
 		"raft.stepped-down":                               "{member} steps down in term {Term}",
 		"raft.stepped-down/higher-term":                   "{member} steps down: {peer} carries term {MsgTerm}, higher than its term {Term}",
 		"raft.stepped-down/quorum-lost":                   "{member} steps down in term {Term}: it has not heard from a majority within an election timeout (check-quorum)",
-		"raft.stepped-down/removed-from-config":           "{member} steps down: it is no longer a voter",
-		"raft.stepped-down/election-lost":                 "{member} lost the election of term {Term}: a majority refused",
+		"raft.stepped-down/removed-from-config":           "{member} steps down: it is no longer a voter, and {peer} carries term {MsgTerm}",
+		"raft.stepped-down/election-lost":                 "{member} lost the election for term {MsgTerm}: {VotesRejected} refused, {VotesGranted} granted, so it cannot win",
 		"raft.stepped-down/leader-appeared":               "{member} stops campaigning: {s:Lead} leads term {Term}",
 		"raft.campaign-skipped":                           "{member} does not campaign",
 		"raft.campaign-skipped/not-promotable":            "{member} does not campaign: it is a learner or not in the configuration",
@@ -108,8 +108,8 @@ var English = &Catalog{
 		"raft.read-served/lease":            "{member} serves a read at read index {Index} for {peer} under its leader lease, without a heartbeat round",
 		"raft.read-served/single-voter":     "{member} serves a read at read index {Index}: it is the only voter",
 		"raft.read-served/leader-answered":  "{member} learns read index {Index} from the leader",
-		"raft.read-queued":                  "{member} holds a read from {peer}: it has not committed an entry of its term {Term} yet, so its commit index may be behind",
-		"raft.read-dropped":                 "{member} drops a read from {peer}: no leader is known",
+		"raft.read-queued":                  "{member} holds a read from {peer} (commit index {Commit})",
+		"raft.read-dropped":                 "{member} drops a read from {peer}",
 
 		// Raft: leadership transfer (Raft thesis §3.10).
 		"raft.transfer-started":                      "{member} starts handing leadership to {peer} (its match index is {Index})",
@@ -129,6 +129,16 @@ var English = &Catalog{
 		"raft.proposal-dropped/not-leader":           "{member} drops a proposal from {peer}: it is campaigning",
 		"raft.stale-message-ignored":                 "{member} ignores a {w:MsgType} of term {MsgTerm} from {peer}: its own term {Term} is higher",
 
+		"raft.stepped-down/snapshot-restore-candidate": "{member} stops campaigning in term {Term}: the leader sent it a snapshot",
+		"raft.read-queued/no-commit-in-term":           "{member} holds a read from {peer}: it has not committed an entry of its term {Term} yet, so its commit index may be behind",
+		"raft.read-queued/lease-expired":               "{member} holds a read from {peer}: its leader lease does not cover the read, so a heartbeat round must confirm it still leads",
+		"raft.read-dropped/no-leader":                  "{member} drops a read from {peer}: no leader is known",
+		"raft.read-dropped/not-leader":                 "{member} drops a read {peer} forwarded to it: it no longer leads",
+		"raft.read-dropped/leadership-changed":         "{member} drops a queued read from {peer}: it stepped down",
+		"raft.transfer-started/removed-from-config":    "{member} is no longer a voter and hands leadership to {peer} (match index {Index})",
+		"raft.transfer-aborted/not-promotable":         "{member} refuses to hand leadership to {peer}: it is a learner",
+		"raft.transfer-aborted/not-in-config":          "{member} refuses to hand leadership to {peer}: it is not a member",
+		"raft.log-truncated":                           "{member} deletes its entries {Index} to {OwnLastIndex} (from term {LogTerm} on): they conflict with what leader {peer} sent",
 		// The member around Raft: the WAL, the store, the lessor.
 		"member.persisted":            "{member} writes {Count} entries from index {Index} to its WAL (term {Term}, commit {Commit}); they are not durable until the fsync",
 		"member.persisted/hard-state": "{member} writes its hard state to its WAL: term {Term}, vote {s:Vote}, commit {Commit}",

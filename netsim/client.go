@@ -53,6 +53,9 @@ type client struct {
 	leases    []*clientLease
 	locks     []*clientLock
 	watches   []*clientWatch
+	// watchesOpened numbers watches across the client's sessions, so that a
+	// restarted client's watch 1 is not confused with the old session's.
+	watchesOpened int
 }
 
 // opSpec is what a script asked a client to do.

@@ -273,3 +273,16 @@ func TestClientInputIsValidated(t *testing.T) {
 		})
 	}
 }
+
+func TestWatchNumbersSurviveClientRestarts(t *testing.T) {
+	w := newWorld(t, nil)
+	electLeader(t, w)
+	id, _ := w.Watch("c1", "a", false, 0)
+	op := runOp(t, w, "c1", id)
+	assert.Equal(t, 1, op.Watch)
+	require.NoError(t, w.CrashClient("c1"))
+	require.NoError(t, w.RestartClient("c1"))
+	id, _ = w.Watch("c1", "b", false, 0)
+	op = runOp(t, w, "c1", id)
+	assert.Equal(t, 2, op.Watch, "the new session's watch gets a new number")
+}

@@ -9,7 +9,8 @@ import (
 
 // clientWatch is a watch a client keeps open, for itself or for a lock.
 type clientWatch struct {
-	// number is the watch's number among the client's watches, from 1.
+	// number is the watch's number among all the watches the client ever
+	// opened, from 1.
 	number int
 	req    kvstate.WatchRequest
 	member uint64
@@ -38,7 +39,8 @@ func (w *World) startWatch(c *client, p *pendingOp) {
 // openWatch registers a watch and sends it to the member the client talks
 // to; it returns the watch's number.
 func (w *World) openWatch(c *client, req kvstate.WatchRequest, lock, opID int) int {
-	wt := &clientWatch{number: len(c.watches) + 1, req: req, lock: lock, opID: opID}
+	c.watchesOpened++
+	wt := &clientWatch{number: c.watchesOpened, req: req, lock: lock, opID: opID}
 	c.watches = append(c.watches, wt)
 	w.sendWatch(c, len(c.watches)-1)
 	return wt.number

@@ -87,7 +87,8 @@ type historyEvent struct {
 // received them, for the watch checker.
 type WatchDelivery struct {
 	Client string `json:"client"`
-	// Watch numbers the client's watches from 1, in the order opened.
+	// Watch numbers the client's watches from 1, in the order opened,
+	// across restarts of the client.
 	Watch  int    `json:"watch"`
 	At     Time   `json:"atUs"`
 	Member uint64 `json:"member"`

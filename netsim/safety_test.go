@@ -45,11 +45,13 @@ func TestSafetyCheckersCatchViolations(t *testing.T) {
 		}},
 		{"diverging store hashes", RuleStoreHash, func(t *testing.T, w *World) {
 			applied := w.nodes[mustLeader(t, w)].m.AppliedIndex()
-			for idx := applied + 1; idx < applied+20; idx++ {
+			for idx := applied + 1; idx <= applied+2*hashEvery; idx++ {
 				w.safety.hashes[idx] = 0xdeadbeef
 			}
-			_, err := w.Put("c1", "k", "v", "")
-			require.NoError(t, err)
+			for i := 0; i < 2*hashEvery; i++ {
+				_, err := w.Put("c1", "k", "v", "")
+				require.NoError(t, err)
+			}
 		}},
 		{"a leader rewriting its log", RuleLeaderAppendOnly, func(t *testing.T, w *World) {
 			lead := mustLeader(t, w)

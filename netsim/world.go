@@ -279,6 +279,12 @@ func (w *World) Term() uint64 {
 	return t
 }
 
+// MessagesSent counts the raft messages put on the wire so far (duplicates
+// included). A caller that wants to run until something happens on the
+// network compares it before and after, e.g.
+// RunUntil(func(w *World) bool { return w.MessagesSent() > n }, max).
+func (w *World) MessagesSent() uint64 { return w.net.nextMsgID }
+
 // Members returns the IDs of the members the world has started, in order,
 // whatever their state.
 func (w *World) Members() []uint64 {

@@ -1,0 +1,81 @@
+package netsim
+
+import (
+	"encoding/json"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// steadyLoad drives three clients until virtual time end: every 100 ms each
+// idle client puts or reads one of ten keys.
+func steadyLoad(tb testing.TB, w *World, end Time) {
+	clients := []string{"c1", "c2", "c3"}
+	for i := 0; w.Now() < end; i++ {
+		if err := w.RunFor(100 * Millisecond); err != nil {
+			tb.Fatal(err)
+		}
+		for j, c := range clients {
+			if len(w.PendingOps(c)) > 0 {
+				continue
+			}
+			key := "k" + strconv.Itoa((i+j)%10)
+			var err error
+			if (i+j)%3 == 0 {
+				_, err = w.Get(c, GetOptions{Key: key})
+			} else {
+				_, err = w.Put(c, key, strconv.Itoa(i), "")
+			}
+			if err != nil {
+				tb.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkVirtualHour runs five members under steady client load for one
+// virtual hour per iteration and reports events per wall second, the
+// virtual-to-wall speed-up and the history's size per virtual minute.
+func BenchmarkVirtualHour(b *testing.B) {
+	for b.Loop() {
+		cfg := DefaultConfig()
+		cfg.CheckpointEvery = 0
+		cfg.SnapshotEvery = 1000
+		w, err := New(cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		steadyLoad(b, w, Time(time.Hour/time.Microsecond))
+		wall := time.Since(start).Seconds()
+		hist, err := json.Marshal(w.History())
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(w.Steps())/wall, "events/s")
+		b.ReportMetric(3600/wall, "virtual-s/wall-s")
+		b.ReportMetric(float64(len(hist))/60, "history-B/virtual-min")
+		b.ReportMetric(float64(len(w.History())), "ops")
+		b.ReportMetric(float64(len(w.Events(0))), "records")
+	}
+}
+
+// BenchmarkSeek seeks to moments spread over a ten-minute session with
+// client load, as a learner dragging the timeline does.
+func BenchmarkSeek(b *testing.B) {
+	cfg := DefaultConfig()
+	w, err := New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	end := Time(10 * Minute)
+	steadyLoad(b, w, end)
+	targets := []Time{Time(9*Minute + 59*Second), Time(37 * Second), Time(5*Minute + 4321), Time(2*Minute + 2*Second + 999), end}
+	i := 0
+	for b.Loop() {
+		if err := w.Seek(targets[i%len(targets)]); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
