@@ -5,8 +5,10 @@ import "errors"
 // Ready is everything a node decided since the last Ready that the
 // application must act on, in this order: persist Entries, HardState and
 // Snapshot (synchronously if MustSync); then send Messages; then apply
-// Snapshot and CommittedEntries; then call Advance. The slices belong to
-// the application; the node does not touch them again.
+// Snapshot and CommittedEntries; then call Advance. The slices stay valid
+// after Advance (the node never writes into them again) and may be kept,
+// but they share memory with the node's log, so the application must not
+// modify them.
 type Ready struct {
 	// SoftState is the new volatile state, or nil if it did not change.
 	*SoftState
