@@ -335,19 +335,47 @@ func TestCheckQuorumLeaderInMinorityStepsDown(t *testing.T) {
 
 func TestCheckQuorumLeaseIgnoresVotes(t *testing.T) {
 	// With check-quorum a follower that heard from a live leader within the
-	// election timeout ignores vote requests (the leader lease).
-	n := newInstantNetwork(t, []uint64{1, 2, 3}, withCheckQuorum)
-	n.electLeader(1)
-	n.clearEvents()
-	// Node 3 is forced to campaign with a higher term.
-	n.campaign(3)
-	assert.Equal(t, StateLeader, n.raft(1).state, "the leader was not disturbed")
-	assert.Equal(t, uint64(2), n.raft(1).Term)
-	assert.Equal(t, uint64(2), n.raft(2).Term, "the term in an ignored request is not adopted")
-	ev := eventOfKind(t, n.node(2).events, EventVoteRejected)
-	assert.Equal(t, ReasonLeaderAlive, ev.Reason)
-	assert.Equal(t, uint64(1), ev.Lead)
-	assert.Equal(t, uint64(3), ev.Peer)
+	// election timeout ignores vote and pre-vote requests (the leader
+	// lease), so a member forced to campaign cannot depose the leader.
+	tests := []struct {
+		name      string
+		configure func(*Config)
+		wantKind  EventKind
+	}{
+		{"vote", withCheckQuorum, EventVoteRejected},
+		{"pre-vote", func(c *Config) { c.CheckQuorum = true; c.PreVote = true }, EventPreVoteRejected},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n := newInstantNetwork(t, []uint64{1, 2, 3}, tt.configure)
+			n.electLeader(1)
+			n.clearEvents()
+			n.campaign(3)
+			assert.Equal(t, StateLeader, n.raft(1).state, "the leader was not disturbed")
+			assert.Equal(t, uint64(2), n.raft(1).Term)
+			assert.Equal(t, uint64(2), n.raft(2).Term, "the term in an ignored request is not adopted")
+			ev := eventOfKind(t, n.node(2).events, tt.wantKind)
+			assert.Equal(t, ReasonLeaderAlive, ev.Reason)
+			assert.Equal(t, uint64(1), ev.Lead)
+			assert.Equal(t, uint64(3), ev.Peer)
+		})
+	}
+}
+
+func TestPreVoteGrantedLeavesTheVoterUnchanged(t *testing.T) {
+	// Reference: Raft thesis §9.6 — a pre-vote asks whether the candidate
+	// could win in the next term; granting it changes neither the voter's
+	// term nor its vote.
+	r := newTestRaft(t, 1, []uint64{1, 2, 3}, NewMemoryStorage(), withPreVote)
+	require.NoError(t, r.Step(Message{From: 2, To: 1, Type: MsgPreVote, Term: 1}))
+	msgs := takeMessages(r)
+	require.Len(t, msgs, 1)
+	assert.Equal(t, Message{From: 1, To: 2, Type: MsgPreVoteResp, Term: 1}, msgs[0])
+	assert.Equal(t, uint64(0), r.Term)
+	assert.Equal(t, None, r.Vote)
+	ev := eventOfKind(t, takeEvents(r), EventPreVoteGranted)
+	assert.Equal(t, uint64(2), ev.Peer)
+	assert.Equal(t, uint64(1), ev.MsgTerm)
 }
 
 func TestCandidateRevertsOnAppendFromLeaderOfSameTerm(t *testing.T) {
