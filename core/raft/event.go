@@ -49,19 +49,21 @@ type EventKind uint8
 
 const (
 	// EventBecameFollower: Node became a follower in Term. Lead is the
-	// leader if known. Reason: ReasonStart, ReasonHigherTerm,
-	// ReasonLeaderAppeared, ReasonQuorumLost, ReasonElectionLost,
-	// ReasonRemovedFromConfig, ReasonSnapshotRestoreCandidate.
+	// leader if known; Peer is the node whose message caused it, if any.
+	// Reason: ReasonStart, ReasonHigherTerm, ReasonLeaderAppeared,
+	// ReasonQuorumLost, ReasonElectionLost, ReasonRemovedFromConfig,
+	// ReasonSnapshotRestoreCandidate.
 	EventBecameFollower EventKind = iota + 1
 	// EventBecamePreCandidate: Node started a pre-vote for Term+1 without
 	// increasing its term. Reason: ReasonElectionTimeout or ReasonCampaign.
 	EventBecamePreCandidate
 	// EventBecameCandidate: Node increased its term to Term and voted for
-	// itself. Reason: ReasonElectionTimeout, ReasonCampaign,
+	// itself (Vote). Reason: ReasonElectionTimeout, ReasonCampaign,
 	// ReasonPreVoteWon or ReasonTimeoutNow.
 	EventBecameCandidate
 	// EventBecameLeader: Node won the election of Term. Index is the index
-	// of the empty entry it appends to commit entries of earlier terms.
+	// of the empty entry it appends to commit entries of earlier terms;
+	// Lead is Node.
 	EventBecameLeader
 	// EventSteppedDown: a leader, candidate or pre-candidate Node returned
 	// to follower; Reason says why (ReasonHigherTerm, ReasonQuorumLost,
@@ -78,8 +80,9 @@ const (
 	// not. Reason: ReasonNotPromotable, ReasonUnappliedConfChange,
 	// ReasonAlreadyLeader.
 	EventCampaignSkipped
-	// EventVoteGranted: Node voted for candidate Peer in Term. CandLastIndex,
-	// CandLastTerm, OwnLastIndex and OwnLastTerm are set.
+	// EventVoteGranted: Node voted for candidate Peer in Term (Vote is
+	// Peer; MsgTerm is the request's term). CandLastIndex, CandLastTerm,
+	// OwnLastIndex and OwnLastTerm are set.
 	EventVoteGranted
 	// EventVoteRejected: Node refused its vote to Peer. MsgTerm is the
 	// request's term. Reason: ReasonStaleTerm, ReasonAlreadyVoted (Vote),
@@ -112,13 +115,14 @@ const (
 	EventNextDecreased
 	// EventCommitAdvanced: Node's commit index moved from OldCommit to
 	// Commit. Reason: ReasonQuorumReplicated (a leader counted replicas),
-	// ReasonLeaderCommit (a follower learned it from the leader).
+	// ReasonLeaderCommit (a follower learned it from leader Peer).
 	EventCommitAdvanced
 	// EventSnapshotSent: leader Node sent follower Peer a snapshot at
 	// (Index, LogTerm) because the entries it needs are compacted.
 	EventSnapshotSent
 	// EventSnapshotRestored: follower Node restored the snapshot at
-	// (Index, LogTerm) sent by Peer.
+	// (Index, LogTerm) sent by Peer; its commit index moved from OldCommit
+	// to Commit.
 	EventSnapshotRestored
 	// EventSnapshotIgnored: Node ignored the snapshot at (Index, LogTerm)
 	// from Peer. Reason: ReasonSnapshotStale (its commit index Commit is
