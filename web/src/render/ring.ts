@@ -2,7 +2,7 @@
 // groups. SVG nodes are created once per member or link and then only updated, so a frame
 // with nine members and heavy traffic changes attributes and text, never the tree's shape.
 import { displayRole, isDown, memberName, membersOf, type MemberView, type View } from "../model/view";
-import { memberIndex, setAttr, setText, svg, toggleClass } from "./dom";
+import { el, memberIndex, setAttr, setText, svg, toggleClass } from "./dom";
 import { groupLetter, roleLabel } from "./palette";
 
 /** RingCallbacks are how clicks on the drawing reach the input layer. */
@@ -58,9 +58,16 @@ interface LinkNode {
   b: string;
 }
 
-/** Ring owns the cluster drawing. */
+/** viewBox is the drawing's coordinate frame, shared by its three stacked layers. */
+const viewBox = "-530 -520 1060 1040";
+
+/**
+ * Ring owns the cluster drawing. It is three SVG layers stacked with one coordinate frame —
+ * links and groups, messages, members — each its own compositor layer, so the messages that
+ * move on every frame repaint only their own sparse layer, not the whole cluster.
+ */
 export class Ring {
-  readonly root: SVGSVGElement;
+  readonly root: HTMLDivElement;
   /** messageLayer sits between the links and the members; messages.ts fills it. */
   readonly messageLayer: SVGGElement;
   private readonly linkLayer: SVGGElement;
@@ -73,21 +80,28 @@ export class Ring {
   private order: string[] = [];
   /** linksMoved asks for the link lines to be placed again (new links or new positions). */
   private linksMoved = false;
-
+  private readonly frame0: SVGSVGElement;
 
   constructor(private readonly callbacks: RingCallbacks) {
-    this.root = svg("svg", {
-      viewBox: "-530 -520 1060 1040",
-      class: "ring",
-      "data-testid": "cluster-svg",
-      role: "group",
-      "aria-label": "Cluster: members on a ring, messages travelling between them",
-    });
+    const layer = (name: string): SVGSVGElement => svg("svg", { viewBox, class: `ring-layer ${name}` });
+    const base = layer("base");
+    const moving = layer("moving");
+    const top = layer("top");
+    this.frame0 = base;
     this.groupLayer = svg("g", { class: "groups" });
     this.linkLayer = svg("g", { class: "links" });
     this.messageLayer = svg("g", { class: "messages" });
     this.memberLayer = svg("g", { class: "members" });
-    this.root.append(this.groupLayer, this.linkLayer, this.messageLayer, this.memberLayer);
+    base.append(this.groupLayer, this.linkLayer);
+    moving.append(this.messageLayer);
+    top.append(this.memberLayer);
+    this.root = el(
+      "div",
+      { class: "ring", "data-testid": "cluster-svg", role: "group", "aria-label": "Cluster: members on a ring, messages travelling between them" },
+      base,
+      moving,
+      top,
+    );
   }
 
   /** memberRadius is the drawn radius of a member circle. */
@@ -120,7 +134,7 @@ export class Ring {
 
   /** toDrawing converts a pointer position on the page into the drawing's coordinates. */
   toDrawing(clientX: number, clientY: number): Point {
-    const matrix = this.root.getScreenCTM();
+    const matrix = this.frame0.getScreenCTM();
     if (!matrix) return { x: 0, y: 0 };
     const pt = new DOMPoint(clientX, clientY).matrixTransform(matrix.inverse());
     return { x: pt.x, y: pt.y };
