@@ -1424,34 +1424,51 @@ func TestDuplicateAppendIsIdempotent(t *testing.T) {
 
 // Reference: Raft §6 and §7 — a server added to the cluster must be able to
 // catch up, by InstallSnapshot if the leader's log is compacted. Here member
-// 3 is removed, the leader compacts its log (its snapshot names {1, 2}), and
-// member 3 is added again. The leader's snapshot predates the re-addition, so
-// its configuration does not name member 3; member 3 must still accept it (it
-// is committed state from the current leader) and then learn from the log
-// that it is a member again.
+// 4 leaves the cluster, the leader compacts its log (its snapshot names
+// {1, 2, 3}), and member 4 is added again. The leader's snapshot predates
+// the re-addition, so its configuration does not name member 4; member 4 must
+// still accept it (it is committed state from the current leader) and then
+// learn from the log that it is a member again. Member 4 either learned of its
+// removal, or missed it while it was down and still believes it is a voter of
+// the outgoing half of the joint configuration that removed it.
 func TestReaddedMemberCatchesUpFromOlderSnapshot(t *testing.T) {
-	c := newCluster(t, []uint64{1, 2, 3})
-	c.campaign(1)
-	require.NoError(t, c.proposeConf(1, raft.ConfChange{Changes: []raft.ConfChangeSingle{single(raft.ConfChangeRemoveNode, 3)}}))
-	require.Equal(t, []uint64{1, 2}, c.nodes[3].status().Config.Voters, "member 3 learned of its removal")
-	for i := range 3 {
-		require.NoError(t, c.nodes[1].rn.Propose(fmt.Appendf(nil, "while out %d", i)))
-	}
-	c.stabilize()
-	leader := c.nodes[1]
-	applied := leader.applied[len(leader.applied)-1].Index
-	cs := leader.status().Config
-	_, err := leader.storage.CreateSnapshot(applied, &cs, nil)
-	require.NoError(t, err)
-	require.NoError(t, leader.storage.Compact(applied))
+	remove45 := raft.ConfChange{Transition: raft.ConfChangeTransitionJointExplicit,
+		Changes: []raft.ConfChangeSingle{single(raft.ConfChangeRemoveNode, 4), single(raft.ConfChangeRemoveNode, 5)}}
+	for _, missedLeave := range []bool{false, true} {
+		t.Run(fmt.Sprintf("missed-the-leave=%v", missedLeave), func(t *testing.T) {
+			c := newCluster(t, []uint64{1, 2, 3, 4, 5})
+			c.campaign(1)
+			require.NoError(t, c.proposeConf(1, remove45))
+			if missedLeave {
+				c.crash(4)
+			}
+			require.NoError(t, c.proposeConf(1, raft.ConfChange{}))
+			if missedLeave {
+				require.Equal(t, []uint64{1, 2, 3, 4, 5}, c.nodes[4].status().Config.VotersOutgoing, "member 4 still sees itself in C_old")
+				c.restart(4)
+			} else {
+				require.Equal(t, []uint64{1, 2, 3}, c.nodes[4].status().Config.Voters, "member 4 learned of its removal")
+			}
+			for i := range 3 {
+				require.NoError(t, c.nodes[1].rn.Propose(fmt.Appendf(nil, "while out %d", i)))
+			}
+			c.stabilize()
+			leader := c.nodes[1]
+			applied := leader.applied[len(leader.applied)-1].Index
+			cs := leader.status().Config
+			_, err := leader.storage.CreateSnapshot(applied, &cs, nil)
+			require.NoError(t, err)
+			require.NoError(t, leader.storage.Compact(applied))
 
-	require.NoError(t, c.proposeConf(1, raft.ConfChange{Changes: []raft.ConfChangeSingle{single(raft.ConfChangeAddNode, 3)}}))
-	for range 5 {
-		c.heartbeat(1)
-		leader.rn.ReportSnapshot(3, raft.SnapshotFinish) // as a transport would
+			require.NoError(t, c.proposeConf(1, raft.ConfChange{Changes: []raft.ConfChangeSingle{single(raft.ConfChangeAddLearnerNode, 4)}}))
+			for range 5 {
+				c.heartbeat(1)
+				leader.rn.ReportSnapshot(4, raft.SnapshotFinish) // as a transport would
+			}
+			assert.False(t, c.nodes[4].hasEvent(raft.EventSnapshotIgnored, raft.ReasonNotInConfig),
+				"member 4 refused the snapshot because it does not name it")
+			assert.Equal(t, leader.status().Commit, c.nodes[4].status().Commit, "member 4 caught up")
+			assert.Equal(t, []uint64{4}, c.nodes[4].status().Config.Learners)
+		})
 	}
-	assert.False(t, c.nodes[3].hasEvent(raft.EventSnapshotIgnored, raft.ReasonNotInConfig),
-		"member 3 refused the snapshot because it does not name it")
-	assert.Equal(t, leader.status().Commit, c.nodes[3].status().Commit, "member 3 caught up")
-	assert.Equal(t, []uint64{1, 2, 3}, c.nodes[3].status().Config.Voters)
 }

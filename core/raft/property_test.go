@@ -584,8 +584,8 @@ func (w *faultyWorld) settle() error {
 					w.down[id] = true
 				}
 			}
-			// A member removed and added again ignores a snapshot taken
-			// while it was out (its configuration does not name it; see
+			// A member removed while it was down and added again ignores
+			// a snapshot taken while it was out (see
 			// TestReaddedMemberCatchesUpFromOlderSnapshot), so the leader
 			// snapshots regularly, as an application does.
 			w.compact(leader)
