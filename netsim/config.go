@@ -64,6 +64,10 @@ type Config struct {
 	// CheckpointEvery is the virtual time between two rewind checkpoints
 	// (0: none, for long benchmark runs that never rewind).
 	CheckpointEvery Duration
+	// TraceKeep keeps only the trace records of the last TraceKeep of
+	// virtual time (0: keep them all). A busy cluster records some two
+	// thousand events per virtual second, so hour-long runs need a window.
+	TraceKeep Duration
 }
 
 // DefaultConfig is a five-member cluster with etcd-like timing scaled for
@@ -111,6 +115,7 @@ func (c Config) Validate() error {
 		{"tick", c.Tick}, {"election", c.ElectionMin}, {"election max", c.ElectionMax},
 		{"heartbeat", c.Heartbeat}, {"latency min", c.LatencyMin}, {"latency max", c.LatencyMax},
 		{"fsync", c.FsyncLatency}, {"client timeout", c.ClientTimeout}, {"checkpoint", c.CheckpointEvery},
+		{"trace keep", c.TraceKeep},
 	}
 	for _, f := range durations {
 		if f.d < 0 {

@@ -150,7 +150,7 @@ func (w *World) resume(id uint64) error {
 		}
 		switch h.kind {
 		case evDeliver:
-			w.deliver(n, h.msg, h.msgID)
+			w.deliver(n, h.msg, h.msgID, h.summary)
 		case evClientArrive:
 			w.arrive(n, h.attempt)
 		}

@@ -26,6 +26,8 @@ type flight struct {
 	Dropped    bool
 	DropReason string
 	Duplicate  bool
+	// summary is shared by the message's send, drop and deliver records.
+	summary *MessageSummary
 }
 
 // network holds every link's knobs, the partition groups and the messages
@@ -68,9 +70,10 @@ func (n *network) send(m raft.Message, now Time) []*flight {
 		copies = 2
 	}
 	out := make([]*flight, 0, copies)
+	sum := summarize(m)
 	for c := 0; c < copies; c++ {
 		n.nextMsgID++
-		f := &flight{ID: n.nextMsgID, Msg: m, Sent: now, Duplicate: c > 0}
+		f := &flight{ID: n.nextMsgID, Msg: m, Sent: now, Duplicate: c > 0, summary: &sum}
 		at := now.Add(latency(n.rng, link.LatencyMin, link.LatencyMax))
 		if chance(n.rng, link.ReorderPercent) {
 			at = at.Add(latency(n.rng, 0, link.LatencyMax))

@@ -49,6 +49,7 @@ type heldInput struct {
 	msg     raft.Message
 	msgFrom uint64
 	msgID   uint64
+	summary *MessageSummary
 	attempt uint64
 }
 

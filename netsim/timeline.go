@@ -17,7 +17,10 @@ import (
 // world: running forward applies them again at the same step, until a new
 // command forks the timeline and drops that future.
 type timeline struct {
+	// records[i] is the trace record with Seq recordBase+i+1: the records
+	// before recordBase were dropped by Config.TraceKeep.
 	records     []Record
+	recordBase  int
 	history     []historyEvent
 	watch       []WatchDelivery
 	commands    []command
@@ -95,4 +98,32 @@ func (w *World) fork() {
 		cps = cps[:len(cps)-1]
 	}
 	w.tl.checkpoints = cps
+}
+
+// pruneEvery is how many records may pile up beyond the kept window before
+// the old ones are dropped; dropping in chunks keeps the cost amortized.
+const pruneEvery = 1 << 14
+
+// pruneRecords drops the records older than Config.TraceKeep.
+func (w *World) pruneRecords() {
+	keep := w.cfg.TraceKeep
+	tl := w.tl
+	if keep == 0 || len(tl.records) < 2*pruneEvery || w.nRecords-tl.recordBase != len(tl.records) {
+		return
+	}
+	horizon := w.now.Add(-keep)
+	cut, _ := slices.BinarySearchFunc(tl.records, horizon, func(r Record, t Time) int {
+		switch {
+		case r.At < t:
+			return -1
+		case r.At > t:
+			return 1
+		}
+		return 0
+	})
+	if cut < pruneEvery {
+		return
+	}
+	tl.records = slices.Clone(tl.records[cut:])
+	tl.recordBase += cut
 }

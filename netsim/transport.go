@@ -7,7 +7,7 @@ import "github.com/raft-playground/playground/core/raft"
 // visible in the view until it would have arrived.
 func (w *World) send(m raft.Message) {
 	for _, f := range w.net.send(m, w.now) {
-		sum := summarize(m)
+		sum := f.summary
 		kind := "send"
 		if f.Duplicate {
 			kind = "duplicate"
@@ -16,9 +16,9 @@ func (w *World) send(m raft.Message) {
 		if m.Reject {
 			reason += "-reject"
 		}
-		w.record(Record{Kind: kind, Reason: reason, Member: m.From, Peer: m.To, MsgID: f.ID, Detail: &sum})
+		w.record(Record{Kind: kind, Reason: reason, Member: m.From, Peer: m.To, MsgID: f.ID, Detail: sum})
 		if f.Dropped {
-			w.record(Record{Kind: "drop", Reason: f.DropReason, Member: m.From, Peer: m.To, MsgID: f.ID, Detail: &sum})
+			w.record(Record{Kind: "drop", Reason: f.DropReason, Member: m.From, Peer: m.To, MsgID: f.ID, Detail: sum})
 		}
 		w.sched.schedule(event{at: f.Deliver, kind: evDeliver, id: f.ID})
 	}
@@ -47,21 +47,19 @@ func (w *World) onDeliver(ev event) {
 		reason = DropDown
 	}
 	if reason != "" {
-		sum := summarize(m)
-		w.record(Record{Kind: "drop", Reason: reason, Member: m.From, Peer: m.To, MsgID: f.ID, Detail: &sum})
+		w.record(Record{Kind: "drop", Reason: reason, Member: m.From, Peer: m.To, MsgID: f.ID, Detail: f.summary})
 		return
 	}
 	if to.state == StatePaused {
-		to.held = append(to.held, heldInput{kind: evDeliver, msg: m, msgID: f.ID})
+		to.held = append(to.held, heldInput{kind: evDeliver, msg: m, msgID: f.ID, summary: f.summary})
 		return
 	}
-	w.deliver(to, m, f.ID)
+	w.deliver(to, m, f.ID, f.summary)
 }
 
 // deliver steps a message into a running member.
-func (w *World) deliver(to *node, m raft.Message, id uint64) {
-	sum := summarize(m)
-	w.record(Record{Kind: "deliver", Reason: sum.Type, Member: m.To, Peer: m.From, MsgID: id, Detail: &sum})
+func (w *World) deliver(to *node, m raft.Message, id uint64, sum *MessageSummary) {
+	w.record(Record{Kind: "deliver", Reason: sum.Type, Member: m.To, Peer: m.From, MsgID: id, Detail: sum})
 	to.m.Deliver(m, int64(w.now))
 	w.pump(to)
 }

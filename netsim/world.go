@@ -228,21 +228,29 @@ func (w *World) dispatch(ev event) {
 // record appends r to the trace at the current time.
 func (w *World) record(r Record) {
 	r.At = w.now
-	w.tl.records = append(w.tl.records[:w.nRecords], r)
 	w.nRecords++
-	w.tl.records[w.nRecords-1].Seq = w.nRecords
+	r.Seq = w.nRecords
+	i := w.nRecords - 1 - w.tl.recordBase
+	if i < 0 {
+		// A replay older than the kept window: the record was dropped.
+		return
+	}
+	w.tl.records = append(w.tl.records[:i], r)
+	w.pruneRecords()
 }
 
-// Events returns the trace records after cursor since (0: all of them). The
-// slice is shared with the world; do not modify it.
+// Events returns the trace records after cursor since (0: all of them that
+// are kept, see Config.TraceKeep). The slice is shared with the world; do
+// not modify it.
 func (w *World) Events(since int) []Record {
-	if since < 0 {
-		since = 0
+	base := w.tl.recordBase
+	lo := min(max(since, base), w.nRecords) - base
+	hi := w.nRecords - base
+	if hi <= 0 {
+		return nil
 	}
-	if since > w.nRecords {
-		since = w.nRecords
-	}
-	return w.tl.records[since:w.nRecords:w.nRecords]
+	lo = max(lo, 0)
+	return w.tl.records[lo:hi:hi]
 }
 
 // Feed renders the records after since for the UI's explanation feed.

@@ -60,3 +60,21 @@ func TestFirstElectionAndAPut(t *testing.T) {
 	assert.Equal(t, "bar", op.Range.KVs[0].Value)
 	require.NoError(t, w.CheckSafety())
 }
+
+func TestTraceKeepDropsOldRecords(t *testing.T) {
+	w := newWorld(t, func(c *Config) { c.TraceKeep = 5 * Second; c.CheckpointEvery = 0 })
+	steadyLoad(t, w, Time(40*Second))
+	recs := w.Events(0)
+	require.NotEmpty(t, recs)
+	first := recs[0]
+	assert.Greater(t, first.Seq, 1, "old records were dropped")
+	assert.Positive(t, first.At, "the oldest records are gone")
+	assert.LessOrEqual(t, first.At, w.Now().Add(-5*Second), "the whole window is kept")
+	for i, r := range recs {
+		assert.Equal(t, first.Seq+i, r.Seq, "cursors stay continuous")
+	}
+	last := recs[len(recs)-1].Seq
+	assert.Empty(t, w.Events(last))
+	assert.Len(t, w.Events(last-3), 3)
+	assert.Equal(t, recs, w.Events(1), "a cursor before the window gives what is kept")
+}
