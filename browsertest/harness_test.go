@@ -291,6 +291,17 @@ func (p *page) attr(testID, name string) string {
 	return eval[string](p, fmt.Sprintf(`document.querySelector(%q)?.getAttribute(%q) ?? ""`, byTestID(testID), name))
 }
 
+// fullScreenshot saves a PNG of the whole page, beyond the viewport.
+func (p *page) fullScreenshot(name string) string {
+	p.t.Helper()
+	png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
+	require.NoError(p.t, err)
+	path := filepath.Join(suite.shotsDir, name+".png")
+	require.NoError(p.t, os.WriteFile(path, png, 0o644))
+	p.t.Logf("screenshot: %s", path)
+	return path
+}
+
 // screenshot saves a PNG of the viewport under screenshots/.
 func (p *page) screenshot(name string) string {
 	p.t.Helper()

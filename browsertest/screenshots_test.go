@@ -16,9 +16,13 @@ func TestScreenshots(t *testing.T) {
 	p.clientOp("c1", "put", map[string]string{"client-key": "/svc/api", "client-value": "10.0.0.7:8080"})
 	p.clientOp("c2", "put", map[string]string{"client-key": "/svc/web", "client-value": "10.0.0.9:80"})
 	p.waitKV(leader, "/svc/web", "10.0.0.9:80")
+	// Filling the form scrolled the page; the main view is its top.
+	eval[bool](p, `(window.scrollTo(0, 0), true)`)
 	p.screenshot("main-1440x900")
+	p.fullScreenshot("main-1440-full-page")
 
 	p.click("theme-toggle")
+	eval[bool](p, `(window.scrollTo(0, 0), true)`)
 	p.screenshot("main-1440x900-other-theme")
 	p.requireNoProblems()
 

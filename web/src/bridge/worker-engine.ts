@@ -9,6 +9,10 @@ import { type CallMessage, type ReplyMessage, type StartMessage, workerFileName 
  */
 export function startWorkerEngine(baseURL: string): Promise<Engine> {
   return new Promise((resolve, reject) => {
+    // The marks let anyone (and the browser tests' budget) see how long
+    // starting the engine takes, in the Performance panel or by
+    // performance.getEntriesByName.
+    performance.mark("raft-playground:engine-start");
     const worker = new Worker(new URL(workerFileName, baseURL));
     const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: EngineError) => void }>();
     let nextID = 1;
@@ -29,6 +33,7 @@ export function startWorkerEngine(baseURL: string): Promise<Engine> {
       const msg = event.data;
       if ("ready" in msg) {
         started = true;
+        performance.mark("raft-playground:engine-ready");
         resolve(engine);
         return;
       }
