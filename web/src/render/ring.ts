@@ -92,9 +92,11 @@ export class Ring {
     this.linkLayer = svg("g", { class: "links" });
     this.messageLayer = svg("g", { class: "messages" });
     this.memberLayer = svg("g", { class: "members" });
-    base.append(this.groupLayer, this.linkLayer);
+    base.append(this.linkLayer);
     moving.append(this.messageLayer);
-    top.append(this.memberLayer);
+    // Group labels change only with the partition, so they ride on the members' layer, above
+    // the messages that would otherwise hide them.
+    top.append(this.groupLayer, this.memberLayer);
     this.root = el(
       "div",
       { class: "ring", "data-testid": "cluster-svg", role: "group", "aria-label": "Cluster: members on a ring, messages travelling between them" },
@@ -487,12 +489,11 @@ export class Ring {
       x /= group.length;
       y /= group.length;
       const len = Math.hypot(x, y) || 1;
-      // The label sits outside the ring in the direction of its group, kept inside the frame
-      // (the text is centred on x, so its half width is left as a margin).
-      const lx = (x / len) * (ringRadius + this.radius + 50);
-      const ly = (y / len) * (ringRadius + this.radius + 50);
-      setAttr(label, "x", Math.max(-430, Math.min(430, lx)).toFixed(0));
-      setAttr(label, "y", Math.max(-490, Math.min(505, ly)).toFixed(0));
+      // The label sits inside the ring, between the centre and its group, where no member is.
+      const lx = (x / len) * ringRadius * 0.42;
+      const ly = (y / len) * ringRadius * 0.42 + 9;
+      setAttr(label, "x", lx.toFixed(0));
+      setAttr(label, "y", ly.toFixed(0));
       setAttr(label, "class", `group-label group-${i}`);
       setText(label, `group ${groupLetter(i)} (${group.length})`);
     });
