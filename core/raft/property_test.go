@@ -590,8 +590,10 @@ func (w *faultyWorld) settle() error {
 			// snapshots regularly, as an application does.
 			w.compact(leader)
 		}
-		if leader != 0 && !proposed {
-			proposed = w.nodes[leader].rn.Propose(marker) == nil
+		// Propose the marker, and again now and then: a leader that loses
+		// its leadership may lose the proposal with it.
+		if leader != 0 && (!proposed || round%(5*testElectionTicks) == 0) {
+			proposed = w.nodes[leader].rn.Propose(marker) == nil || proposed
 			w.collect(leader)
 		}
 		if proposed && w.allApplied(members, marker) {
@@ -600,9 +602,6 @@ func (w *faultyWorld) settle() error {
 		for _, id := range w.up() {
 			w.nodes[id].rn.Tick()
 			w.collect(id)
-		}
-		if round%testElectionTicks == 0 && leader == 0 {
-			proposed = false
 		}
 	}
 	return fmt.Errorf("no leader committed a proposal on every member after healing")
