@@ -127,9 +127,7 @@ const (
 	// EventSnapshotIgnored: Node ignored the snapshot at (Index, LogTerm)
 	// from Peer. Reason: ReasonSnapshotStale (its commit index Commit is
 	// already beyond), ReasonSnapshotFastForward (its log already holds the
-	// snapshot's last entry, so it only advanced its commit index),
-	// ReasonNotInConfig (Node is a member, but the snapshot's configuration
-	// leaves it out).
+	// snapshot's last entry, so it only advanced its commit index).
 	EventSnapshotIgnored
 	// EventSnapshotReported: leader Node learned that sending the snapshot
 	// at Index to Peer finished (ReasonSnapshotFinished) or failed

@@ -2,7 +2,6 @@ package raft
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/raft-playground/playground/core/raft/confchange"
 	"github.com/raft-playground/playground/core/raft/tracker"
@@ -40,19 +39,13 @@ func (r *raft) restore(s Snapshot, from uint64) bool {
 		r.becomeFollower(r.Term+1, None, ReasonSnapshotRestoreCandidate, from)
 		return false
 	}
-	// A member of the current configuration refuses a snapshot whose
-	// configuration leaves it out: that would be a mistake of the sender.
-	// A node outside its configuration (being added, or added again after
-	// a removal) takes it: the leader's snapshot may predate the change
-	// that adds it, which it then learns from the log after the snapshot.
-	// It cannot campaign meanwhile, as it is in no configuration.
+	// The snapshot is committed state from the current leader, newer than
+	// anything this node holds, so it is taken even if its configuration
+	// leaves this node out: the leader's snapshot may predate the change
+	// that adds (or adds back) this node, which it then learns from the log
+	// after the snapshot. Until then it is in no configuration and cannot
+	// campaign.
 	cs := meta.ConfState
-	member := r.trk.Progress[r.id] != nil
-	if member && !slices.Contains(cs.Voters, r.id) && !slices.Contains(cs.Learners, r.id) && !slices.Contains(cs.VotersOutgoing, r.id) {
-		ignored.Reason = ReasonNotInConfig
-		r.emit(ignored)
-		return false
-	}
 	if r.raftLog.matchTerm(meta.Index, meta.Term) {
 		// The log already holds the snapshot's last entry, so it holds
 		// everything the snapshot covers: only the commit index moves.

@@ -120,8 +120,8 @@ func TestFollowerSnapshotDecisions(t *testing.T) {
 			EventSnapshotIgnored, ReasonSnapshotStale, 2, 3},
 		{"fast-forward: the log holds its last entry", SnapshotMetadata{Index: 3, Term: 1, ConfState: voters},
 			EventSnapshotIgnored, ReasonSnapshotFastForward, 3, 3},
-		{"not in the snapshot's configuration", SnapshotMetadata{Index: 9, Term: 2, ConfState: ConfState{Voters: []uint64{2, 3, 4}}},
-			EventSnapshotIgnored, ReasonNotInConfig, 2, 3},
+		{"restored though its configuration leaves the node out", SnapshotMetadata{Index: 9, Term: 2, ConfState: ConfState{Voters: []uint64{2, 3, 4}}},
+			EventSnapshotRestored, ReasonNone, 9, 9},
 		{"restored", SnapshotMetadata{Index: 9, Term: 2, ConfState: voters},
 			EventSnapshotRestored, ReasonNone, 9, 9},
 	}
@@ -174,11 +174,25 @@ func TestJoinerAcceptsSnapshotThatPredatesItsAddition(t *testing.T) {
 	assert.Equal(t, []uint64{4}, n.node(4).confState.Learners)
 	assert.Equal(t, [][]byte{[]byte("a")}, n.node(4).applied)
 
-	// A member that has a configuration still refuses a snapshot without it.
-	r := n.raft(2)
-	snap := Snapshot{Metadata: SnapshotMetadata{Index: 50, Term: 2, ConfState: ConfState{Voters: []uint64{1, 3}}}}
-	require.NoError(t, r.Step(Message{From: 1, To: 2, Type: MsgSnap, Term: r.Term, Snapshot: &snap}))
-	assert.Equal(t, ReasonNotInConfig, eventOfKind(t, takeEvents(r), EventSnapshotIgnored).Reason)
+}
+
+func TestReaddedMemberWithStaleConfigurationTakesOlderSnapshot(t *testing.T) {
+	// Node 3 is removed and added back after the leader compacted its log;
+	// the snapshot names only {1, 2}, node 3 still knows its old
+	// configuration, and it must still catch up from the snapshot.
+	n := newInstantNetwork(t, []uint64{1, 2, 3}, nil)
+	n.electLeader(1)
+	n.node(3).down = true // it misses its removal
+	require.NoError(t, n.proposeConfChange(1, ConfChange{Changes: []ConfChangeSingle{single(ConfChangeRemoveNode, 3)}}))
+	require.NoError(t, n.propose(1, "while out"))
+	n.snapshotAndCompact(1)
+	require.NoError(t, n.proposeConfChange(1, ConfChange{Changes: []ConfChangeSingle{single(ConfChangeAddNode, 3)}}))
+	n.node(3).down = false
+	n.tick(1, 3)
+	assert.NotEmpty(t, n.eventsOf(3, EventSnapshotRestored))
+	assert.Equal(t, []uint64{1, 2, 3}, n.node(3).confState.Voters)
+	assert.Equal(t, n.raft(1).raftLog.committed, n.raft(3).raftLog.committed)
+	assert.Contains(t, n.node(3).applied, []byte("while out"))
 }
 
 func TestReportUnreachableMovesReplicatingPeerToProbe(t *testing.T) {
