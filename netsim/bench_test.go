@@ -8,12 +8,25 @@ import (
 )
 
 // steadyLoad drives three clients until virtual time end: every 100 ms each
-// idle client puts or reads one of ten keys.
+// idle client puts or reads one of ten keys, and once a virtual minute c1
+// compacts the history older than 100 revisions, as etcd's periodic
+// auto-compaction would.
 func steadyLoad(tb testing.TB, w *World, end Time) {
 	clients := []string{"c1", "c2", "c3"}
+	var compacted int64
 	for i := 0; w.Now() < end; i++ {
 		if err := w.RunFor(100 * Millisecond); err != nil {
 			tb.Fatal(err)
+		}
+		if i%600 == 599 && len(w.PendingOps("c1")) == 0 {
+			if lead, err := w.Leader(); err == nil {
+				if rev := w.nodes[lead].m.Store().Rev() - 100; rev > compacted {
+					if _, err := w.Compact("c1", rev); err != nil {
+						tb.Fatal(err)
+					}
+					compacted = rev
+				}
+			}
 		}
 		for j, c := range clients {
 			if len(w.PendingOps(c)) > 0 {
@@ -41,6 +54,7 @@ func BenchmarkVirtualHour(b *testing.B) {
 		cfg := DefaultConfig()
 		cfg.CheckpointEvery = 0
 		cfg.SnapshotEvery = 1000
+		cfg.TraceKeep = Minute
 		w, err := New(cfg)
 		if err != nil {
 			b.Fatal(err)

@@ -145,7 +145,7 @@ func (w *World) Delete(clientName, key string, prefix bool) (int, error) {
 
 // Txn runs an etcd transaction.
 func (w *World) Txn(clientName string, t kvstate.TxnRequest) (int, error) {
-	cp := deepCopy(&t)
+	cp := deepCopy(&t, nil, nil)
 	return w.do(command{kind: cmdClientOp, client: clientName, op: opSpec{Kind: OpTxn, Txn: cp}})
 }
 

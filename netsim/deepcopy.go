@@ -27,9 +27,12 @@ import (
 // has none.
 //
 // Pointers to the types listed in shared are not followed: the copy points
-// to the same object (the world's append-only timeline, say).
-func deepCopy[T any](root *T, shared ...reflect.Type) *T {
-	c := copier{pointers: map[pointerKey]reflect.Value{}, maps: map[unsafe.Pointer]reflect.Value{}, shared: shared}
+// to the same object (the world's append-only timeline, say). Values of the
+// types listed in shallow are copied by plain assignment, sharing what they
+// point to; that is for immutable data only (a raft entry's payload, which
+// nothing changes once the entry exists).
+func deepCopy[T any](root *T, shared, shallow []reflect.Type) *T {
+	c := copier{pointers: map[pointerKey]reflect.Value{}, maps: map[unsafe.Pointer]reflect.Value{}, shared: shared, shallow: shallow}
 	return c.pointer(reflect.ValueOf(root), "root").Interface().(*T)
 }
 
@@ -48,6 +51,7 @@ type copier struct {
 	pointers map[pointerKey]reflect.Value
 	maps     map[unsafe.Pointer]reflect.Value
 	shared   []reflect.Type
+	shallow  []reflect.Type
 }
 
 // pointer copies the object src points to, once.
@@ -74,7 +78,7 @@ func (c *copier) pointer(src reflect.Value, path string) reflect.Value {
 // trips reflect's read-only rule.
 func (c *copier) value(dst, src reflect.Value, path string) {
 	t := src.Type()
-	if !hasPointers(t) {
+	if !hasPointers(t) || slices.Contains(c.shallow, t) {
 		dst.Set(src)
 		return
 	}

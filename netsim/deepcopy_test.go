@@ -2,6 +2,7 @@ package netsim
 
 import (
 	"math/rand/v2"
+	"reflect"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -36,7 +37,7 @@ func TestDeepCopyCopiesEverythingAndKeepsAliasing(t *testing.T) {
 	a.peers = map[string]*copyNode{"b": b}
 	orig := &copyHolder{head: a, alias: a, rng: rand.New(rand.NewPCG(1, 2)), fn: double}
 
-	cp := deepCopy(orig)
+	cp := deepCopy(orig, nil, nil)
 
 	require.NotSame(t, orig.head, cp.head)
 	assert.Same(t, cp.head, cp.alias, "two pointers to one object must point to one copy")
@@ -58,7 +59,7 @@ func TestDeepCopyCopiesEverythingAndKeepsAliasing(t *testing.T) {
 	want := orig.rng.Uint64()
 	assert.Equal(t, want, cp.rng.Uint64())
 	orig.rng.Uint64()
-	cp2 := deepCopy(orig)
+	cp2 := deepCopy(orig, nil, nil)
 	assert.Equal(t, orig.rng.Uint64(), cp2.rng.Uint64())
 }
 
@@ -67,5 +68,17 @@ func TestDeepCopyRefusesMethodValues(t *testing.T) {
 	h := &copyHolder{method: n.touch}
 	assert.PanicsWithValue(t,
 		"netsim: cannot checkpoint root.method: it holds the method value github.com/raft-playground/playground/netsim.(*copyNode).touch-fm, which would stay bound to the original object",
-		func() { deepCopy(h) })
+		func() { deepCopy(h, nil, nil) })
+}
+
+func TestDeepCopySharedAndShallowTypes(t *testing.T) {
+	type payload struct{ data []byte }
+	type holder struct {
+		shared *copyNode
+		p      payload
+	}
+	orig := &holder{shared: &copyNode{name: "s"}, p: payload{data: []byte("d")}}
+	cp := deepCopy(orig, []reflect.Type{reflect.TypeFor[copyNode]()}, []reflect.Type{reflect.TypeFor[payload]()})
+	assert.Same(t, orig.shared, cp.shared, "pointers to shared types are not followed")
+	assert.Same(t, &orig.p.data[0], &cp.p.data[0], "shallow values share what they point to")
 }

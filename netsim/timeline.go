@@ -3,6 +3,8 @@ package netsim
 import (
 	"reflect"
 	"slices"
+
+	"github.com/raft-playground/playground/core/raft"
 )
 
 // timeline holds the world's append-only logs: the trace, the client
@@ -27,8 +29,18 @@ type timeline struct {
 	checkpoints []checkpoint
 }
 
-// timelineType is passed to deepCopy so checkpoints share the timeline.
-var timelineType = reflect.TypeFor[timeline]()
+// checkpointShared are the types checkpoints share with the live world
+// instead of copying: the append-only timeline.
+var checkpointShared = []reflect.Type{reflect.TypeFor[timeline]()}
+
+// checkpointShallow are immutable values checkpoints share: a raft entry's
+// payload never changes once the entry exists, and logs hold many of them.
+var checkpointShallow = []reflect.Type{reflect.TypeFor[raft.Entry]()}
+
+// snapshotWorld copies the world for a checkpoint or a restore.
+func snapshotWorld(w *World) *World {
+	return deepCopy(w, checkpointShared, checkpointShallow)
+}
 
 // checkpoint is a frozen copy of the world after its steps-th event.
 type checkpoint struct {
@@ -59,7 +71,7 @@ func (w *World) checkpointIfDue() {
 	if found {
 		return
 	}
-	cp := checkpoint{at: w.now, steps: w.steps, world: deepCopy(w, timelineType)}
+	cp := checkpoint{at: w.now, steps: w.steps, world: snapshotWorld(w)}
 	w.tl.checkpoints = slices.Insert(cps, i, cp)
 }
 
@@ -85,7 +97,7 @@ func (w *World) Seek(t Time) error {
 	if from == nil {
 		return ErrNoCheckpoint
 	}
-	*w = *deepCopy(from.world, timelineType)
+	*w = *snapshotWorld(from.world)
 	return w.runTo(t)
 }
 
