@@ -95,7 +95,7 @@ export class ClientForm {
       once: labelled("once", "renew once only"),
     };
     this.error = el("p", { class: "form-error", "data-testid": "client-error", role: "alert", "aria-live": "assertive" });
-    this.preview = el("code", { class: "preview" });
+    this.preview = el("code", { class: "preview", "data-testid": "client-preview" });
     this.submit = el("button", { type: "submit", class: "primary", "data-testid": "client-submit" }, "Send");
     this.root = el(
       "form",
@@ -260,11 +260,13 @@ export class ClientForm {
     }
     this.showError("");
     this.submit.disabled = true;
+    setText(this.submit, "Sending…");
     try {
       const err = await this.apply(built.line);
       if (err) this.showError(`The engine refused “${built.line}”: ${err}`);
     } finally {
       this.submit.disabled = false;
+      setText(this.submit, "Send");
     }
   }
 }

@@ -3,6 +3,7 @@
 // line sent to the engine) → save (the share link is refreshed) → render (listeners redraw).
 // Engine calls are serialised through one queue so that the playback loop and a click never
 // interleave their calls.
+import { EngineError } from "../bridge";
 import { errorMessage, type Engine } from "./engine";
 import type { EventView, View } from "./view";
 
@@ -44,6 +45,8 @@ export class Session {
   private listeners: SessionListener[] = [];
   private scriptListeners: Array<(script: string) => void> = [];
   private lastScriptFetch = 0;
+  /** untilMessage says whether the engine knows runUntil("message") (null: not tried yet). */
+  private untilMessage: boolean | null = null;
 
   constructor(private readonly engine: Engine) {}
 
@@ -116,7 +119,18 @@ export class Session {
         await this.refreshNow(false, () => this.engine.run(`${left}us`));
         return;
       }
-      // Each chunk is shorter than the smallest latency, so a message sent inside a chunk is
+      // An engine that can stop right after the first message is sent does it in one call.
+      if (this.untilMessage !== false) {
+        try {
+          await this.refreshNow(false, () => this.engine.runUntil("message", `${left}us`));
+          this.untilMessage = true;
+          return;
+        } catch (err) {
+          if (!(err instanceof EngineError) || err.code !== "bad_argument") throw err;
+          this.untilMessage = false;
+        }
+      }
+      // Otherwise each chunk is shorter than the smallest latency, so a message sent inside a chunk is
       // still in flight when the chunk ends and the next frame slows down to show it. The
       // view is read only after a chunk in which something happened (the event count moved),
       // because nothing can have been sent otherwise.

@@ -73,6 +73,7 @@ export class ClientCards {
     let state = "not started";
     if (client) state = client.crashed ? "crashed" : client.target > 0 ? `talks to ${memberName(client.target)}` : "looking for a leader";
     setText(card.state, state);
+    setAttr(card.root, "data-target", client && client.target > 0 ? memberName(client.target) : "");
     const action = client?.crashed ? "restart" : "crash";
     card.crash.dataset.action = action;
     setAttr(card.crash, "data-testid", `client-${action}-${card.root.dataset.client ?? ""}`);

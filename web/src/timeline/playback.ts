@@ -31,7 +31,7 @@ const quietRatio = 1;
  * warmupRatio is the least speed while a fresh cluster elects its first leader, so a learner
  * sees a leader within about a second of opening the page; the chosen speed applies after.
  */
-const warmupRatio = 1 / 10;
+const warmupRatio = 1 / 3;
 
 /**
  * quietChunkUs is the step of quiet-time running: shorter than the smallest default link latency
