@@ -286,3 +286,26 @@ func TestWatchNumbersSurviveClientRestarts(t *testing.T) {
 	op = runOp(t, w, "c1", id)
 	assert.Equal(t, 2, op.Watch, "the new session's watch gets a new number")
 }
+
+func TestPausedClientLosesItsLock(t *testing.T) {
+	// The pause problem: a holder that stops renewing its session for longer
+	// than the TTL loses the lock without noticing, and another client gets
+	// it while the first still believes it holds it.
+	w := newWorld(t, nil)
+	electLeader(t, w)
+	id, _ := w.Lock("c1", "m", 2*Second)
+	require.Equal(t, StatusOK, runOp(t, w, "c1", id).Status)
+	id2, _ := w.Lock("c2", "m", 2*Second)
+	require.NoError(t, w.PauseClient("c1"))
+	assert.ErrorContains(t, w.PauseClient("c1"), "paused already")
+	op := runOp(t, w, "c2", id2)
+	require.Equal(t, StatusOK, op.Status, op.ErrText)
+	holder, _ := w.LockHolder("m")
+	assert.Equal(t, "c2", holder)
+	require.NoError(t, w.ResumeClient("c1"))
+	require.NoError(t, w.RunFor(2*Second))
+	assert.NotEmpty(t, recordsOf(w, 0, "lock-lost"), "c1 learns of the loss only after it resumes")
+	id, _ = w.Unlock("c1", "m")
+	op = runOp(t, w, "c1", id)
+	assert.Equal(t, StatusError, op.Status, "there is nothing left to unlock")
+}

@@ -51,8 +51,11 @@ func (w *World) pauseClient(name string) error {
 	if err != nil {
 		return err
 	}
-	if c.crashed || c.paused {
-		return fmt.Errorf("%s cannot be paused: it is %s", name, map[bool]string{true: "crashed", false: "paused"}[c.crashed])
+	switch {
+	case c.crashed:
+		return fmt.Errorf("%s cannot be paused: it has crashed", name)
+	case c.paused:
+		return fmt.Errorf("%s is paused already", name)
 	}
 	c.paused = true
 	w.record(Record{Kind: "client-pause", Client: name})
