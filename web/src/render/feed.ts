@@ -39,7 +39,14 @@ export class Feed {
       "aria-label": "Filter the events by text",
     });
     this.kind = el("select", { "data-testid": "feed-kind", "aria-label": "Show only events of one kind" }, el("option", { value: "" }, "all kinds"));
-    this.list = el("ol", { class: "feed-list", "data-testid": "feed", "aria-live": "off" });
+    // The list is one tab stop; arrow keys move between its items (there can be hundreds).
+    this.list = el("ol", {
+      class: "feed-list",
+      "data-testid": "feed",
+      "aria-live": "off",
+      tabindex: 0,
+      "aria-label": "Events, newest at the bottom: use the arrow keys to move, Enter to highlight what an event is about",
+    });
     this.count = el("span", { class: "muted" });
     this.everything = el("input", { type: "checkbox", id: "feed-everything", "data-testid": "feed-everything" });
     this.root = el(
@@ -66,7 +73,17 @@ export class Feed {
       if (ev.key === "Enter" || ev.key === " ") {
         ev.preventDefault();
         activate(ev.target);
+        return;
       }
+      if (ev.key !== "ArrowUp" && ev.key !== "ArrowDown") return;
+      ev.preventDefault();
+      // The newest item is first in the DOM and drawn at the bottom (column-reverse), so
+      // "up" is the next sibling.
+      const current = ev.target instanceof HTMLLIElement ? ev.target : null;
+      const next = current
+        ? ev.key === "ArrowUp" ? current.nextElementSibling : current.previousElementSibling
+        : this.list.firstElementChild;
+      if (next instanceof HTMLElement) next.focus();
     });
     this.filter.addEventListener("input", () => this.rebuildNext());
     this.kind.addEventListener("change", () => this.rebuildNext());
@@ -141,8 +158,7 @@ export class Feed {
       "li",
       {
         class: `feed-item k-${e.kind.replace(/[^a-z0-9-]/gi, "")}`,
-        tabindex: 0,
-        role: "button",
+        tabindex: -1,
         "data-testid": "feed-item",
         "data-kind": e.kind,
         "data-member": eventMember(e),
