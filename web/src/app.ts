@@ -5,7 +5,7 @@
 import type { Session } from "./model/session";
 import { isDown, leaderName, membersOf, type EventView, type MessageView, type View } from "./model/view";
 import { ClientCards } from "./render/clients";
-import { el, setAttr, setText } from "./render/dom";
+import { el, formatClock, setAttr, setText } from "./render/dom";
 import { Feed, noisyKinds } from "./render/feed";
 import { Inspector } from "./render/inspector";
 import { KVPanel } from "./render/kv";
@@ -349,7 +349,7 @@ export class App {
     const key = recent.map((e) => e.seq).join(",");
     if (caption.dataset.key === key) return;
     caption.dataset.key = key;
-    caption.replaceChildren(...recent.map((e) => el("li", {}, el("time", {}, `${(e.atUs / 1000).toFixed(1)} ms`), " ", e.text)));
+    caption.replaceChildren(...recent.map((e) => el("li", {}, el("time", {}, formatClock(e.atUs)), " ", e.text)));
   }
 
   private showNotice(): void {

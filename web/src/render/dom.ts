@@ -68,3 +68,8 @@ export function memberIndex(id: string): number {
   const n = Number.parseInt(id.slice(1), 10);
   return Number.isFinite(n) ? n : 0;
 }
+
+/** formatClock writes a moment of virtual time for the feed: ms below a second, else seconds. */
+export function formatClock(us: number): string {
+  return us < 1_000_000 ? `${(us / 1000).toFixed(1)} ms` : `${(us / 1_000_000).toFixed(3)} s`;
+}

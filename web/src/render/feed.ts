@@ -2,7 +2,7 @@
 // time, filterable by text and kind. New events are appended; the list is rebuilt only when the
 // filter changes or the timeline is rewound.
 import { eventMember, type EventView } from "../model/view";
-import { clear, el, setText } from "./dom";
+import { clear, el, formatClock, setText } from "./dom";
 
 /** shownMax bounds the DOM list; older matching events scroll out. */
 const shownMax = 300;
@@ -163,7 +163,7 @@ export class Feed {
         "data-kind": e.kind,
         "data-member": eventMember(e),
       },
-      el("time", {}, `${(e.atUs / 1000).toFixed(1)} ms`),
+      el("time", {}, formatClock(e.atUs)),
       el("span", { class: "feed-text" }, e.text),
     );
     li.dataset.seq = String(e.seq);
