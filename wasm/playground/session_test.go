@@ -4,6 +4,7 @@ package main
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/hack-pad/safejs"
@@ -117,9 +118,22 @@ func TestSessionThroughTheBridge(t *testing.T) {
 		assert.Equal(t, v, replayed)
 	})
 
-	t.Run("seek moves the clock back", func(t *testing.T) {
+	t.Run("acting after a seek back forks the session there", func(t *testing.T) {
 		callInto(t, engine, &st, "seek", 1_000_000)
 		assert.EqualValues(t, 1_000_000, st.NowUs)
+		var unchanged string
+		callInto(t, engine, &unchanged, "script")
+		assert.Equal(t, text, unchanged, "looking back changes nothing")
+
+		callInto(t, engine, &res, "exec", "crash s3")
+		var forked string
+		callInto(t, engine, &forked, "script")
+		assert.True(t, strings.HasSuffix(forked, "\ncrash s3\n"), "the new line ends the script:\n%s", forked)
+		assert.Contains(t, forked, "put c1 greeting", "the put came before the moment the session forked at")
+		assert.NotContains(t, forked, "run 2s", "the run after the put is cut at the fork")
+		var after testView
+		callInto(t, engine, &after, "view")
+		assert.EqualValues(t, 1_000_000, after.NowUs)
 	})
 }
 
