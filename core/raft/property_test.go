@@ -557,7 +557,8 @@ func checkLogMatching(a uint64, la []raft.Entry, b uint64, lb []raft.Entry) erro
 // settle heals everything — restarts crashed members and stops dropping
 // messages — and checks that the cluster then elects a leader and commits a
 // new proposal on every member: faults must not leave it stuck. Nodes outside
-// the leader's configuration are shut down, as an operator would.
+// the leader's configuration are shut down, as an operator would, and started
+// again if the configuration takes them back.
 func (w *faultyWorld) settle() error {
 	for _, id := range w.ids {
 		if w.down[id] {
@@ -579,9 +580,12 @@ func (w *faultyWorld) settle() error {
 		if leader != 0 {
 			members = configMembers(w.nodes[leader].status().Config)
 			for _, id := range w.ids {
-				if !slices.Contains(members, id) && !w.down[id] {
+				switch member := slices.Contains(members, id); {
+				case !member && !w.down[id]:
 					w.log("shut down %d, not a member", id)
 					w.down[id] = true
+				case member && w.down[id]:
+					w.restart(id) // added back after it was shut down
 				}
 			}
 			// A member removed while it was down and added again ignores
