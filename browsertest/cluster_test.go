@@ -115,8 +115,8 @@ func (p *page) upMembers() []string {
 	return eval[[]string](p, `[...document.querySelectorAll('[data-testid^="member-s"][data-state="up"]')].map(e => e.dataset.testid.slice("member-".length))`)
 }
 
-// kvValue shows a member's key-value panel and returns the value of key
-// there, waiting until it equals want.
+// waitKV shows a member's key-value panel and waits until key has the
+// value want there.
 func (p *page) waitKV(member, key, want string) {
 	p.t.Helper()
 	p.setField("kv-member-select", member)

@@ -25,10 +25,9 @@ import (
 var suite struct {
 	baseURL   string
 	transfers transferLog     // every response the server sent
-	browser   context.Context // the allocator; each test opens its own tab
+	browser   context.Context // the browser's first tab; each test opens a tab of its own
 	skip      string          // why the tests cannot run here (empty: they can)
-	shotsDir  string
-	cancelAll func()
+	shotsDir  string          // screenshots/, absolute
 }
 
 // Paths relative to this package's folder, where `go test` runs.
@@ -79,16 +78,16 @@ func runSuite(m *testing.M) (int, error) {
 		return 0, err
 	}
 
+	// The defaults already run headless without first-run screens, sync or
+	// background networking. A fresh profile keeps runs independent; CI
+	// runs as root, where Chromium's sandbox cannot start.
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium),
 		chromedp.UserDataDir(profile),
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.NoFirstRun,
-		chromedp.WindowSize(1440, 900),
+		chromedp.WindowSize(mainWidth, mainHeight),
 	)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	defer cancelAlloc()
@@ -294,18 +293,18 @@ func (p *page) attr(testID, name string) string {
 // fullScreenshot saves a PNG of the whole page, beyond the viewport.
 func (p *page) fullScreenshot(name string) string {
 	p.t.Helper()
-	png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
-	require.NoError(p.t, err)
-	path := filepath.Join(suite.shotsDir, name+".png")
-	require.NoError(p.t, os.WriteFile(path, png, 0o644))
-	p.t.Logf("screenshot: %s", path)
-	return path
+	return p.saveShot(name, chromedp.FullScreenshot(100))
 }
 
 // screenshot saves a PNG of the viewport under screenshots/.
 func (p *page) screenshot(name string) string {
 	p.t.Helper()
-	png, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
+	return p.saveShot(name, chromedp.CaptureScreenshot())
+}
+
+func (p *page) saveShot(name string, capture chromedp.Action[[]byte]) string {
+	p.t.Helper()
+	png, err := chromedp.Run(p.ctx, capture)
 	require.NoError(p.t, err)
 	path := filepath.Join(suite.shotsDir, name+".png")
 	require.NoError(p.t, os.WriteFile(path, png, 0o644))
