@@ -116,7 +116,7 @@ export class ClientCards {
     }
     for (const w of client?.watches ?? []) {
       card.extras.append(
-        el("div", { class: "watch" }, "watch ", el("span", { class: "mono" }, w.key), `${w.prefix ? " (prefix)" : ""} on ${memberName(w.member)} · ${w.events} events · next rev ${w.nextRev}`),
+        el("div", { class: "watch" }, "watch ", el("span", { class: "mono" }, w.key), `${w.prefix ? " (prefix)" : ""} on ${memberName(w.member)} · ${w.events} ${w.events === 1 ? "event" : "events"} · next rev ${w.nextRev}`),
       );
     }
   }

@@ -56,9 +56,9 @@ export function clear(node: Node): void {
   while (node.firstChild) node.removeChild(node.firstChild);
 }
 
-/** formatUs writes a duration in µs the way the script does (us, ms, s). */
+/** formatUs writes a duration in µs for reading, in the script's units (us, ms, s). */
 export function formatUs(us: number): string {
-  if (us >= 1_000_000 && us % 1000 === 0) return `${+(us / 1_000_000).toFixed(3)}s`;
+  if (us >= 1_000_000) return `${+(us / 1_000_000).toFixed(2)}s`;
   if (us >= 1000) return `${+(us / 1000).toFixed(1)}ms`;
   return `${Math.round(us)}us`;
 }
