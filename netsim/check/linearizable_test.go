@@ -126,3 +126,24 @@ func TestLinearizableRefusesBrokenInput(t *testing.T) {
 	require.Error(t, Linearizable([]Op{{Client: "c1", Kind: OpTxn, Call: 0, Return: 1}}))
 	require.Error(t, Linearizable([]Op{put("c1", "x", "1", 10, 5)}))
 }
+
+// TestLinearizableGivesUpDeterministically builds a history in which every
+// operation overlaps every other and reads contradict each other, so no
+// linearization exists but proving it means trying a great many orders. The
+// search stops at its step budget and says so, the same way every time.
+func TestLinearizableGivesUpDeterministically(t *testing.T) {
+	var history []Op
+	for i := 0; i < 14; i++ {
+		key := string(rune('a' + i%3))
+		history = append(history, put("c"+string(rune('a'+i)), key, "v"+string(rune('a'+i)), int64(i), 1000))
+	}
+	for i := 0; i < 6; i++ {
+		history = append(history, Op{Client: "r", Kind: OpGet, Key: "a", RangeEnd: "\x00", Call: int64(i), Return: 1000,
+			Read: []KV{{"a", "never"}, {"b", "written"}}})
+	}
+	err := Linearizable(history)
+	var ie *InconclusiveError
+	require.ErrorAs(t, err, &ie)
+	assert.Equal(t, maxSearchSteps, ie.Steps)
+	assert.Equal(t, err.Error(), Linearizable(history).Error(), "the same history gives the same answer")
+}
