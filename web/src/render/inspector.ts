@@ -1,7 +1,7 @@
 // inspector.ts shows the fields of a message the learner clicked: who sent it to whom, its
 // term and log position, what it carries, and, for a lost message, why it was dropped.
 import { memberName, type MessageView } from "../model/view";
-import { el, formatUs } from "./dom";
+import { el, formatClock, formatUs } from "./dom";
 import { messageLabel } from "./palette";
 
 /** Inspector owns the message details popover. */
@@ -40,8 +40,8 @@ export class Inspector {
       ["entries", String(msg.entries)],
       ["reject", msg.reject ? "yes" : "no"],
       ["hint", String(msg.hint)],
-      ["sent at", formatUs(msg.sentUs)],
-      ["arrives at", formatUs(msg.deliverUs)],
+      ["sent at", formatClock(msg.sentUs)],
+      ["arrives at", formatClock(msg.deliverUs)],
       ["in flight for", formatUs(msg.deliverUs - msg.sentUs)],
     ];
     if (msg.snapshotIndex) rows.push(["snapshot index", String(msg.snapshotIndex)]);
