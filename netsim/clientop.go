@@ -336,7 +336,11 @@ func (w *World) opFailed(c *client, p *pendingOp, err error, from, hint uint64) 
 		w.finishOp(c, p, status, err, from)
 		return
 	}
-	w.record(Record{Kind: "client-retry", Client: c.name, Member: c.target, Args: []Arg{{"desc", p.op.Desc}, {"error", err.Error()}}})
+	next := c.target
+	if p.spec.At != 0 {
+		next = p.spec.At
+	}
+	w.record(Record{Kind: "client-retry", Client: c.name, Member: next, Args: []Arg{{"desc", p.op.Desc}, {"error", err.Error()}}})
 	if wait > 0 {
 		w.sched.schedule(event{at: w.now.Add(wait), kind: evClientRetry, client: c.index, id: uint64(p.op.ID)})
 		return

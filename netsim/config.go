@@ -40,8 +40,11 @@ type Config struct {
 
 	PreVote     bool
 	CheckQuorum bool
-	// LeaseRead serves linearizable reads from the leader's lease
-	// (raft.ReadOnlyLeaseBased) instead of a heartbeat round (ReadOnlySafe).
+	// LeaseRead serves linearizable reads under the leader's lease
+	// (raft.ReadOnlyLeaseBased, the Raft thesis §6.4.1 lease: the leader
+	// answers at once while a quorum acknowledged a heartbeat round sent
+	// less than an election timeout ago, and confirms with a round
+	// otherwise) instead of a heartbeat round for every read (ReadOnlySafe).
 	// It requires CheckQuorum, as in etcd.
 	LeaseRead bool
 	// DisableConflictHint makes a follower's rejection carry no hint, so the
@@ -144,7 +147,7 @@ func (c Config) Validate() error {
 		return bad("latency", "range %s..%s ends before it starts", c.LatencyMin, c.LatencyMax)
 	}
 	if c.LeaseRead && !c.CheckQuorum {
-		return bad("lease read", "lease-based reads are only safe with check-quorum on (a deposed leader must step down before its lease ends)")
+		return bad("lease read", "lease-based reads need check-quorum on: followers must refuse votes while they hear from a leader, or the lease means nothing")
 	}
 	if c.MaxInflight < 1 {
 		return bad("max inflight", "%d: a leader needs at least one append in flight", c.MaxInflight)

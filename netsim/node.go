@@ -181,28 +181,23 @@ func (w *World) handleOutput(n *node, out member.Output) {
 func (w *World) recordMemberEvent(n *node, e *member.Event) {
 	if e.Kind == member.EventRaft {
 		re := e.Raft
-		w.record(Record{Kind: "raft." + re.Kind.String(), Reason: reasonOf(re.Reason), Member: re.Node, Peer: re.Peer, Detail: &re})
+		w.record(Record{Kind: "raft." + re.Kind.String(), Reason: raftReason(&re), Member: re.Node, Peer: re.Peer, Detail: &re})
 		return
 	}
-	ev := *e
-	ev.Raft = raft.Event{}
-	r := Record{Kind: "member." + e.Kind.String(), Member: n.id, Client: e.Client, Detail: &ev}
-	switch {
-	case e.Err != nil:
-		r.Reason = "refused"
+	if e.Kind == member.EventApplied && e.Op == "conf-change" {
+		// Raft's conf-changed event tells the same story in more detail.
+		return
+	}
+	d := &MemberDetail{Index: e.Index, Term: e.Term, Vote: e.Vote, Commit: e.Commit, Count: e.Count,
+		Lease: int64(e.Lease), Revision: e.Revision, Op: e.Op}
+	if e.Count > 0 {
+		d.Last = e.Index + uint64(e.Count) - 1
+	}
+	r := Record{Kind: "member." + e.Kind.String(), Reason: memberReason(e), Member: n.id, Client: e.Client, Detail: d}
+	if e.Err != nil {
 		r = r.with("error", e.Err.Error())
-	case e.Kind == member.EventApplied:
-		r.Reason = e.Op
-	case e.Kind == member.EventPersisted && e.Count == 0:
-		r.Reason = "hard-state"
 	}
 	w.record(r)
 }
 
-// reasonOf is raft's reason name, or "" for none.
-func reasonOf(r raft.Reason) string {
-	if r == raft.ReasonNone {
-		return ""
-	}
-	return r.String()
-}
+

@@ -7,12 +7,14 @@ import (
 
 	"github.com/raft-playground/playground/core/member"
 	"github.com/raft-playground/playground/core/wal"
+	"github.com/raft-playground/playground/kvstate"
 )
 
 // SetLog is a teaching set-up: before the cluster starts, member id's log is
 // replaced by entries of the given terms at indexes 1, 2, … (for instance
-// the logs of Raft figures 7 and 8). The entries carry no command and none is
-// committed; the leader that is elected decides what survives.
+// the logs of Raft figures 7 and 8). Each entry carries the command
+// `put fig i<index>t<term>`; none is committed, and the leader that is
+// elected decides what survives.
 //
 // A set-up that could not arise under Raft is refused with the reason:
 //   - a term of 0, or terms that decrease along the log (a leader only
@@ -138,7 +140,7 @@ func (w *World) rebuild(n *node) {
 	disk := member.NewDisk()
 	ents := make([]wal.Entry, len(n.setupTerms))
 	for i, t := range n.setupTerms {
-		ents[i] = wal.Entry{Index: uint64(i + 1), Term: t}
+		ents[i] = wal.Entry{Index: uint64(i + 1), Term: t, Data: setupCommand(uint64(i+1), t)}
 	}
 	term := max(n.setupTerm, lastTerm(n.setupTerms))
 	if err := disk.WAL.Save(wal.HardState{Term: term}, ents); err != nil {
@@ -154,6 +156,18 @@ func (w *World) rebuild(n *node) {
 	n.syncPending, n.syncDone = false, false
 	w.startClock(n)
 	w.pump(n)
+}
+
+// setupCommand is the client command a set-up entry carries: a put of the
+// key "fig" whose value names the entry ("i3t2": index 3, term 2), so that
+// a learner sees which entry a store applied and which ones were overwritten.
+func setupCommand(index, term uint64) []byte {
+	req := kvstate.Request{Put: &kvstate.PutRequest{Key: "fig", Value: fmt.Sprintf("i%dt%d", index, term)}}
+	data, err := req.Encode()
+	if err != nil {
+		panic(fmt.Sprintf("netsim: a set-up command does not encode: %v", err))
+	}
+	return data
 }
 
 func lastTerm(terms []uint64) uint64 {

@@ -1,6 +1,7 @@
 package netsim
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -37,6 +38,10 @@ func TestTeachingSetUps(t *testing.T) {
 				}
 			}
 		}
+		kv, found, err := w.LocalGet(lead, "fig")
+		require.NoError(t, err)
+		require.True(t, found, "set-up entries carry commands")
+		assert.Equal(t, "i"+strconv.Itoa(len(logs[lead]))+"t6", kv.Value, "the leader's last set-up entry was applied last")
 		require.NoError(t, w.CheckSafety())
 	})
 

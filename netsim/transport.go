@@ -12,10 +12,7 @@ func (w *World) send(m raft.Message) {
 		if f.Duplicate {
 			kind = "duplicate"
 		}
-		reason := sum.Type
-		if m.Reject {
-			reason += "-reject"
-		}
+		reason := messageReason(m, sum)
 		w.record(Record{Kind: kind, Reason: reason, Member: m.From, Peer: m.To, MsgID: f.ID, Detail: sum})
 		if f.Dropped {
 			w.record(Record{Kind: "drop", Reason: f.DropReason, Member: m.From, Peer: m.To, MsgID: f.ID, Detail: sum})

@@ -50,7 +50,8 @@ type MemberView struct {
 	ElectionTimeout int      `json:"electionTimeout"`
 	VotesGranted    []uint64 `json:"votesGranted"`
 	VotesRejected   []uint64 `json:"votesRejected"`
-	// Log holds the entries after the compacted prefix. CompactedIndex is
+	// Log holds the entries after the compacted prefix (View keeps only the
+	// newest ViewLogTail of them; Member gives all). CompactedIndex is
 	// the last index folded into the snapshot (0: none); SyncedIndex is the
 	// last index durable in the WAL, so entries above it are the unsynced
 	// tail a crash would lose.
@@ -129,6 +130,7 @@ type MessageView struct {
 type ClientView struct {
 	Name    string `json:"name"`
 	Crashed bool   `json:"crashed"`
+	Paused  bool   `json:"paused"`
 	// Target is the member the client currently sends to.
 	Target    uint64      `json:"target"`
 	Pending   []OpView    `json:"pending"`

@@ -11,6 +11,11 @@ import (
 	"github.com/raft-playground/playground/kvstate/concurrency"
 )
 
+// ViewLogTail is how many of each member's newest log entries View carries,
+// so that the view the UI asks for every frame stays small in a long
+// session; the indexes in MemberView stay exact.
+const ViewLogTail = 64
+
 var roleLabels = map[raft.StateType]string{
 	raft.StateFollower:     "follower",
 	raft.StateCandidate:    "candidate",
@@ -25,7 +30,11 @@ func (w *World) View(kvMember uint64) View {
 	v.Leader, _ = w.Leader()
 	for _, n := range w.nodes[1:] {
 		if n.state != stateAbsent {
-			v.Members = append(v.Members, w.memberView(n))
+			mv := w.memberView(n)
+			if len(mv.Log) > ViewLogTail {
+				mv.Log = mv.Log[len(mv.Log)-ViewLogTail:]
+			}
+			v.Members = append(v.Members, mv)
 		}
 	}
 	for _, f := range w.net.sortedFlights() {
@@ -196,7 +205,7 @@ func describeRequest(r *kvstate.Request) string {
 }
 
 func (w *World) clientView(c *client) ClientView {
-	v := ClientView{Name: c.name, Crashed: c.crashed, Target: c.target, Pending: []OpView{}, Leases: []LeaseView{}, Locks: []LockView{}, Watches: []WatchView{}}
+	v := ClientView{Name: c.name, Crashed: c.crashed, Paused: c.paused, Target: c.target, Pending: []OpView{}, Leases: []LeaseView{}, Locks: []LockView{}, Watches: []WatchView{}}
 	for _, p := range c.ops {
 		v.Pending = append(v.Pending, opView(&p.op))
 	}
