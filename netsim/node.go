@@ -199,5 +199,3 @@ func (w *World) recordMemberEvent(n *node, e *member.Event) {
 	}
 	w.record(r)
 }
-
-
