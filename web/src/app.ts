@@ -92,6 +92,7 @@ export class App {
       { class: "panel cluster", "aria-labelledby": "cluster-title" },
       el("h2", { id: "cluster-title", class: embed ? "visually-hidden" : "" }, "Cluster"),
       this.ring.root,
+      embed ? null : roleLegend(),
       embed ? null : messageLegend(),
     );
     clusterPanel.addEventListener("click", (ev) => {
@@ -376,6 +377,23 @@ export class App {
     if (view && this.panelsDirty && now - this.panelsAt > panelIntervalMs) this.renderPanels(view, now);
     requestAnimationFrame((t) => this.frame(t));
   }
+}
+
+/** roleLegend names the member colours and marks (each member also says its role in words). */
+function roleLegend(): HTMLElement {
+  const item = (cls: string, label: string): HTMLElement => el("li", {}, el("span", { class: `legend-role ${cls}` }), label);
+  return el(
+    "ul",
+    { class: "legend role-legend", "aria-label": "Member colours and marks" },
+    item("role-leader", "leader"),
+    item("role-candidate", "candidate"),
+    item("role-pre-candidate", "pre-candidate"),
+    item("role-follower", "follower"),
+    item("role-learner", "learner"),
+    item("state-crashed", "crashed"),
+    el("li", {}, el("span", { class: "legend-arc" }), "election timer"),
+    el("li", {}, el("span", { class: "legend-votes" }), "votes: granted, refused, awaited"),
+  );
 }
 
 /** messageLegend names the message colours (the marks also carry their names as text). */
