@@ -51,3 +51,22 @@ func TestMarkupInKeysAndValuesIsText(t *testing.T) {
 	assert.True(t, shown, "the markup must be visible as text")
 	p.requireNoProblems() // an alert would have been recorded as a dialog
 }
+
+// A form value the engine would refuse gets an inline message and changes
+// nothing: the script stays as it was.
+func TestInvalidFormValueGetsInlineError(t *testing.T) {
+	p := openPage(t, "", mainWidth, mainHeight)
+	p.waitLeader("the first leader")
+	p.pause()
+	script := eval[string](p, `document.querySelector('[data-testid="script-text"]').value`)
+
+	p.setField("client-select", "c1")
+	p.setField("client-op", "lease-grant")
+	p.setField("client-lease", "L1")
+	p.setField("client-ttl", "soon")
+	p.waitJS(`!document.querySelector('[data-testid="client-submit"]').disabled`, "the Send button to be enabled")
+	p.click("client-submit")
+	p.waitJS(`(document.querySelector('[data-testid="client-error"]')?.textContent ?? "").trim() !== ""`, "an inline error")
+	assert.Equal(t, script, eval[string](p, `document.querySelector('[data-testid="script-text"]').value`), "a refused form changes nothing")
+	p.requireNoProblems()
+}
