@@ -49,7 +49,13 @@ func steadyLoad(tb testing.TB, w *World, end Time) {
 // BenchmarkVirtualHour runs five members under steady client load for one
 // virtual hour per iteration and reports events per wall second, the
 // virtual-to-wall speed-up and the history's size per virtual minute.
-func BenchmarkVirtualHour(b *testing.B) {
+func BenchmarkVirtualHour(b *testing.B) { benchmarkLoad(b, time.Hour) }
+
+// BenchmarkVirtualMinute is BenchmarkVirtualHour for one virtual minute:
+// short enough to compare native and WebAssembly builds.
+func BenchmarkVirtualMinute(b *testing.B) { benchmarkLoad(b, time.Minute) }
+
+func benchmarkLoad(b *testing.B, length time.Duration) {
 	for b.Loop() {
 		cfg := DefaultConfig()
 		cfg.CheckpointEvery = 0
@@ -60,17 +66,18 @@ func BenchmarkVirtualHour(b *testing.B) {
 			b.Fatal(err)
 		}
 		start := time.Now()
-		steadyLoad(b, w, Time(time.Hour/time.Microsecond))
+		steadyLoad(b, w, Time(length/time.Microsecond))
 		wall := time.Since(start).Seconds()
+		virtual := length.Seconds()
 		hist, err := json.Marshal(w.History())
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.ReportMetric(float64(w.Steps())/wall, "events/s")
-		b.ReportMetric(3600/wall, "virtual-s/wall-s")
-		b.ReportMetric(float64(len(hist))/60, "history-B/virtual-min")
+		b.ReportMetric(virtual/wall, "virtual-s/wall-s")
+		b.ReportMetric(float64(len(hist))/(virtual/60), "history-B/virtual-min")
 		b.ReportMetric(float64(len(w.History())), "ops")
-		b.ReportMetric(float64(len(w.Events(0))), "records")
+		b.ReportMetric(float64(w.nRecords), "records")
 	}
 }
 
@@ -78,6 +85,7 @@ func BenchmarkVirtualHour(b *testing.B) {
 // client load, as a learner dragging the timeline does.
 func BenchmarkSeek(b *testing.B) {
 	cfg := DefaultConfig()
+	cfg.SnapshotEvery = 1000
 	w, err := New(cfg)
 	if err != nil {
 		b.Fatal(err)
