@@ -53,7 +53,6 @@ interface LinkNode {
   g: SVGGElement;
   line: SVGLineElement;
   hit: SVGLineElement;
-  badge: SVGTextElement;
   a: string;
   b: string;
 }
@@ -411,16 +410,14 @@ export class Ring {
         const ga = groupOf.get(a);
         const gb = groupOf.get(b);
         const cut = ga !== undefined && gb !== undefined && ga !== gb;
-        const label = "";
-        const signature = `${cut}|${down.has(a) || down.has(b)}|${label}`;
+        const signature = `${cut}|${down.has(a) || down.has(b)}`;
         if (signature === link.signature) continue;
         link.signature = signature;
-        setAttr(link.g, "class", `link${cut ? " cut" : ""}${label !== "" ? " custom" : ""}${down.has(a) || down.has(b) ? " idle" : ""}`);
-        setText(link.badge, label);
+        setAttr(link.g, "class", `link${cut ? " cut" : ""}${down.has(a) || down.has(b) ? " idle" : ""}`);
         setAttr(
           link.hit,
           "aria-label",
-          `link ${a}–${b}${cut ? ", cut by the partition" : ""}${label !== "" ? `, ${label}` : ""}: click to set drop and latency`,
+          `link ${a}–${b}${cut ? ", cut by the partition" : ""}: click to set drop and latency`,
         );
       }
     }
@@ -438,15 +435,14 @@ export class Ring {
     // Links are not tab stops (nine members have 36 of them); the member bar opens the same
     // editor from the keyboard.
     const hit = svg("line", { class: "hit", "data-testid": `link-${a}-${b}`, role: "button" });
-    const badge = svg("text", { class: "link-badge", "text-anchor": "middle" });
-    g.append(line, hit, badge);
+    g.append(line, hit);
     const open = (ev: Event): void => {
       ev.stopPropagation();
       this.callbacks.link(a, b);
     };
     hit.addEventListener("click", open);
     this.linkLayer.append(g);
-    return { g, line, hit, badge, a, b, signature: "" };
+    return { g, line, hit, a, b, signature: "" };
   }
 
   private placeLinks(): void {
@@ -460,8 +456,6 @@ export class Ring {
         setAttr(line, "x2", pb.x.toFixed(1));
         setAttr(line, "y2", pb.y.toFixed(1));
       }
-      setAttr(link.badge, "x", ((pa.x + pb.x) / 2).toFixed(1));
-      setAttr(link.badge, "y", ((pa.y + pb.y) / 2 - 8).toFixed(1));
     }
   }
 
