@@ -588,11 +588,6 @@ func (w *faultyWorld) settle() error {
 					w.restart(id) // added back after it was shut down
 				}
 			}
-			// A member removed while it was down and added again ignores
-			// a snapshot taken while it was out (see
-			// TestReaddedMemberCatchesUpFromOlderSnapshot), so the leader
-			// snapshots regularly, as an application does.
-			w.compact(leader)
 		}
 		// Propose the marker, and again now and then: a leader that loses
 		// its leadership may lose the proposal with it.
