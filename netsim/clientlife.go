@@ -13,9 +13,14 @@ func (w *World) crashClient(name string) error {
 	c.crashed, c.paused, c.held = true, false, nil
 	w.record(Record{Kind: "client-crash", Client: name})
 	// Operations in progress never return: the history keeps them without a
-	// return time, and a checker must allow them to have happened or not.
+	// return time, and a checker must allow them to have happened or not
+	// (unless they never sent a request).
 	for _, p := range c.ops {
 		p.op.Status, p.op.Err = StatusUnknown, ErrClientCrashed
+		if p.op.Attempts == 0 {
+			// It never sent anything, so it certainly had no effect.
+			p.op.Status = StatusError
+		}
 		p.op.ErrCode, p.op.ErrText = errorCode(ErrClientCrashed), ErrClientCrashed.Error()
 		w.addHistory(p.op)
 	}

@@ -15,6 +15,7 @@ const (
 	purposeKeepAlive                    // a background lease renewal (ref: lease slot)
 	purposeWatch                        // a watch stream (ref: watch slot)
 	purposeRecipe                       // a lock recipe's request (ref: lock slot)
+	purposeCancel                       // a watch cancellation nobody waits for
 )
 
 // attempt is one client request on its way to a member or waiting there.
@@ -128,23 +129,20 @@ func (w *World) onClientReply(ev event) {
 		return
 	}
 	c := w.clients[a.client]
-	if c.crashed {
-		a.inbox = a.inbox[1:]
-		return
-	}
-	if w.clientHolds(c, ev) {
+	if !c.crashed && w.clientHolds(c, ev) {
 		return
 	}
 	r := a.inbox[0]
 	a.inbox = a.inbox[1:]
-	if a.done {
-		return
-	}
-	if a.purpose != purposeWatch || r.Err != nil {
+	wasDone := a.done
+	if c.crashed || a.purpose != purposeWatch || r.Err != nil {
 		a.done = true
 	}
 	if a.done && len(a.inbox) == 0 {
 		delete(w.attempts, a.id)
+	}
+	if wasDone || c.crashed {
+		return
 	}
 	switch a.purpose {
 	case purposeOp:

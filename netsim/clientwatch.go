@@ -139,6 +139,6 @@ func (w *World) cancelWatch(c *client, slot int) {
 	}
 	wt.closed = true
 	if wt.reqID != 0 {
-		w.sendRequest(c, wt.member, member.Request{Kind: member.RequestCancelWatch, WatchID: wt.watchID}, purposeWatch, slot, false)
+		w.sendRequest(c, wt.member, member.Request{Kind: member.RequestCancelWatch, WatchID: wt.watchID}, purposeCancel, slot, false)
 	}
 }
