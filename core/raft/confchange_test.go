@@ -284,6 +284,7 @@ func TestRemovedLeaderHandsOverBeforeSteppingDown(t *testing.T) {
 		return true
 	}
 	require.NoError(t, n.node(1).rn.ProposeConfChange(ConfChange{Changes: []ConfChangeSingle{single(ConfChangeRemoveNode, 1)}}))
+	n.processReady(1, n.node(1)) // the change goes out in its own append
 	require.NoError(t, n.node(1).rn.Propose([]byte("tail")))
 	n.settle()
 	require.Equal(t, []uint64{2}, n.node(1).confState.Voters, "the removal committed and applied on node 1")

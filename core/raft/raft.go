@@ -51,6 +51,9 @@ type raft struct {
 	// msgs are the messages to send once the Ready that carries them has
 	// been persisted.
 	msgs []Message
+	// appendsPending is true when a leader appended proposals that it has
+	// not sent yet; Ready sends them (flushAppends).
+	appendsPending bool
 	// msgsCapHint sizes the next msgs slice after the previous one was
 	// handed out, saving the allocations of growing it one by one.
 	msgsCapHint int
@@ -277,6 +280,7 @@ func (r *raft) reset(term uint64) {
 		r.Vote = None
 	}
 	r.lead = None
+	r.appendsPending = false
 	r.leaseRevoked = false
 	r.campaignAfterApply = false
 	r.electionElapsed = 0

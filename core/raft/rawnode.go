@@ -147,6 +147,9 @@ func (rn *RawNode) ReportSnapshot(id uint64, status SnapshotStatus) {
 // HasReady reports whether Ready would return anything.
 func (rn *RawNode) HasReady() bool {
 	r := rn.raft
+	if r.appendsPending && r.state == StateLeader && len(r.peers) > 0 {
+		return true
+	}
 	if r.softState() != rn.prevSoftSt {
 		return true
 	}
@@ -162,6 +165,7 @@ func (rn *RawNode) HasReady() bool {
 // has processed it, before the next Ready.
 func (rn *RawNode) Ready() Ready {
 	r := rn.raft
+	r.flushAppends()
 	rd := Ready{
 		Entries:          r.raftLog.unstableEntries(),
 		CommittedEntries: r.raftLog.nextCommittedEnts(),

@@ -40,8 +40,26 @@ func (r *raft) handleProposal(m Message) error {
 		r.pendingConfIndex = confIndex
 	}
 	r.appendEntry(m.Entries...)
-	r.bcastAppend()
+	// Messages leave only with the next Ready, so the appends are built
+	// then: proposals that arrive before it travel in one message per
+	// follower instead of one each.
+	r.appendsPending = true
 	return nil
+}
+
+// flushAppends sends the entries proposed since the last Ready to every
+// follower that can take them.
+func (r *raft) flushAppends() {
+	if !r.appendsPending {
+		return
+	}
+	r.appendsPending = false
+	if r.state != StateLeader {
+		return
+	}
+	for _, id := range r.peers {
+		r.maybeSendAppend(id, false)
+	}
 }
 
 // appendEntry appends entries of the leader's term to its own log. The
