@@ -270,3 +270,24 @@ func TestRestartRebuildsConfigurationFromLog(t *testing.T) {
 	n.campaign(4)
 	assert.Equal(t, StateLeader, n.raft(4).state)
 }
+
+func TestRawNodeProposalsBetweenReadiesShareOneAppend(t *testing.T) {
+	// Messages leave only with a Ready, so the leader builds the appends
+	// for new proposals then: three proposals, one append per follower.
+	n := newInstantNetwork(t, []uint64{1, 2, 3}, nil)
+	n.electLeader(1)
+	rn := n.node(1).rn
+	for _, data := range []string{"a", "b", "c"} {
+		require.NoError(t, rn.Propose([]byte(data)))
+	}
+	assert.Empty(t, n.raft(1).msgs, "nothing is built before the Ready")
+	require.True(t, rn.HasReady())
+	rd := rn.Ready()
+	require.Len(t, rd.Messages, 2)
+	for i, m := range rd.Messages {
+		assert.Equal(t, uint64(i+2), m.To)
+		assert.Equal(t, MsgApp, m.Type)
+		require.Len(t, m.Entries, 3)
+		assert.Equal(t, []byte("c"), m.Entries[2].Data)
+	}
+}
