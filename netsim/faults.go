@@ -76,10 +76,15 @@ func (w *World) crash(id uint64, mode CrashMode) error {
 		}
 		fault = wal.Fault{Mode: wal.FlipBit, Bit: n.rng.Uint64()}
 	}
+	durable := w.memberView(n).Log
 	report, err := n.disk.WAL.Crash(fault)
 	if err != nil {
 		return fmt.Errorf("crashing %s: %w", MemberName(id), err)
 	}
+	for len(durable) > 0 && !durable[len(durable)-1].Synced {
+		durable = durable[:len(durable)-1]
+	}
+	n.durableLog = durable
 	w.heldArrived(n)
 	n.m, n.state = nil, StateCrashed
 	n.incarnation++
@@ -105,7 +110,7 @@ func (w *World) restart(id uint64) error {
 		w.record(Record{Kind: "restart-failed", Member: id, Args: []Arg{{"error", err.Error()}}})
 		return fmt.Errorf("%s cannot restart: %w", MemberName(id), err)
 	}
-	n.m, n.state = m, StateUp
+	n.m, n.state, n.durableLog = m, StateUp, nil
 	st := m.Status()
 	w.record(Record{Kind: "restart", Member: id, Args: []Arg{
 		{"term", strconv.FormatUint(st.Term, 10)}, {"vote", MemberName(st.Vote)},

@@ -46,6 +46,7 @@ func TestCrashLosesOnlyTheUnsyncedTail(t *testing.T) {
 			crashed, err := w.Member(victim)
 			require.NoError(t, err)
 			assert.Equal(t, StateCrashed, crashed.State)
+			assert.Equal(t, before.SyncedIndex, crashed.LastIndex, "a crashed member shows what survives")
 			require.NoError(t, w.Restart(victim))
 			after, err := w.Member(victim)
 			require.NoError(t, err)

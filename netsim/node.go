@@ -35,6 +35,9 @@ type node struct {
 	// held are the inputs that arrived while the member was paused, in
 	// arrival order; they are handed over on resume.
 	held []heldInput
+	// durableLog is what the UI shows of a crashed member: the entries that
+	// were synced when it crashed, which a restart will replay.
+	durableLog []EntryView
 	// setupTerms and setupTerm are the teaching set-up given before the
 	// cluster started (see SetLog and SetTerm).
 	setupTerms   []uint64

@@ -50,6 +50,9 @@ type MemberView struct {
 	ElectionTimeout int      `json:"electionTimeout"`
 	VotesGranted    []uint64 `json:"votesGranted"`
 	VotesRejected   []uint64 `json:"votesRejected"`
+	// A crashed member shows only State, Group and, in Log, the entries
+	// that were synced when it crashed: what a restart will replay.
+	//
 	// Log holds the entries after the compacted prefix (View keeps only the
 	// newest ViewLogTail of them; Member gives all). CompactedIndex is
 	// the last index folded into the snapshot (0: none); SyncedIndex is the

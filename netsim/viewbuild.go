@@ -90,6 +90,11 @@ func (w *World) memberView(n *node) MemberView {
 	v := MemberView{ID: n.id, Name: MemberName(n.id), State: n.state, Group: w.net.group[n.id],
 		VotesGranted: []uint64{}, VotesRejected: []uint64{}, Log: []EntryView{}, Voters: []uint64{}, Learners: []uint64{}}
 	if n.m == nil {
+		if len(n.durableLog) > 0 {
+			v.Log = n.durableLog
+			v.FirstIndex, v.LastIndex = n.durableLog[0].Index, n.durableLog[len(n.durableLog)-1].Index
+			v.SyncedIndex = v.LastIndex
+		}
 		return v
 	}
 	st := n.m.Status()
