@@ -110,21 +110,22 @@ export class Session {
   /**
    * advance runs virtual time forward by up to budgetUs. With stopOnTraffic it runs in small
    * chunks and stops as soon as a message is on the wire, so quiet stretches pass quickly while
-   * every message is still seen travelling at the chosen speed.
+   * every message is still seen travelling at the chosen speed. It resolves to false when the
+   * engine failed (the notice then says why).
    */
-  advance(budgetUs: number, stopOnTraffic: boolean, chunkUs: number): Promise<void> {
+  advance(budgetUs: number, stopOnTraffic: boolean, chunkUs: number): Promise<boolean> {
     return this.enqueue(async () => {
       let left = Math.max(1, Math.round(budgetUs));
       if (!stopOnTraffic) {
         await this.refreshNow(false, () => this.engine.run(`${left}us`));
-        return;
+        return true;
       }
       // An engine that can stop right after the first message is sent does it in one call.
       if (this.untilMessage !== false) {
         try {
           await this.refreshNow(false, () => this.engine.runUntil("message", `${left}us`));
           this.untilMessage = true;
-          return;
+          return true;
         } catch (err) {
           if (!(err instanceof EngineError) || err.code !== "bad_argument") throw err;
           this.untilMessage = false;
@@ -146,7 +147,8 @@ export class Session {
         if ((view.messages?.length ?? 0) > 0) break;
       }
       await this.refreshNow(false);
-    }, undefined);
+      return true;
+    }, false);
   }
 
   /** step delivers the next event only. */

@@ -104,11 +104,18 @@ export class Playback {
     const inFlight = (view.messages?.length ?? 0) > 0;
     if (this.warmup && view.leader > 0) this.warmup = false;
     const ratio = this.warmup ? Math.max(warmupRatio, this.speed.ratio) : this.speed.ratio;
-    if (this.quietSkip && !inFlight && ratio < quietRatio) {
-      void this.session.advance(dtMs * 1000 * quietRatio, true, quietChunkUs);
-    } else {
-      void this.session.advance(dtMs * 1000 * ratio, false, 0);
-    }
+    const quiet = this.quietSkip && !inFlight && ratio < quietRatio;
+    const advanced = quiet
+      ? this.session.advance(dtMs * 1000 * quietRatio, true, quietChunkUs)
+      : this.session.advance(dtMs * 1000 * ratio, false, 0);
+    // A world that cannot run on (a broken invariant, a stopped engine) stops the clock rather
+    // than failing again on every frame.
+    void advanced.then((ok) => {
+      if (ok) return;
+      this.setPlaying(false);
+      // A failed run may still have moved time (the engine records it), so show where it stopped.
+      void this.session.refresh(true);
+    });
   }
 
   private emit(): void {
