@@ -39,7 +39,13 @@ func (r *raft) handleProposal(m Message) error {
 	if confIndex != 0 {
 		r.pendingConfIndex = confIndex
 	}
-	r.appendEntry(m.Entries...)
+	ents := m.Entries
+	if from != r.id {
+		// appendEntry stamps term and index into the entries; a forwarded
+		// message belongs to its sender and must not change.
+		ents = append([]Entry(nil), ents...)
+	}
+	r.appendEntry(ents...)
 	// Messages leave only with the next Ready, so the appends are built
 	// then: proposals that arrive before it travel in one message per
 	// follower instead of one each.
