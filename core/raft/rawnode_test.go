@@ -291,3 +291,28 @@ func TestRawNodeProposalsBetweenReadiesShareOneAppend(t *testing.T) {
 		assert.Equal(t, []byte("c"), m.Entries[2].Data)
 	}
 }
+
+func TestRawNodeFlushRespectsMessageSizeAndWindow(t *testing.T) {
+	// With one entry per message the pending proposals still all go out
+	// in the Ready, as far as the inflight window allows.
+	n := newInstantNetwork(t, []uint64{1, 2}, func(c *Config) {
+		c.MaxSizePerMsg = 0
+		c.MaxInflightMsgs = 2
+	})
+	n.electLeader(1)
+	for _, data := range []string{"a", "b", "c"} {
+		require.NoError(t, n.node(1).rn.Propose([]byte(data)))
+	}
+	rd := n.node(1).rn.Ready()
+	require.Len(t, rd.Messages, 2, "the window of two is full")
+	for _, m := range rd.Messages {
+		assert.Len(t, m.Entries, 1)
+	}
+	require.NoError(t, n.node(1).storage.Append(rd.Entries))
+	n.node(1).rn.Advance(rd)
+	for _, m := range rd.Messages {
+		n.queue = append(n.queue, m)
+	}
+	n.settle()
+	assert.Equal(t, [][]byte{[]byte("a"), []byte("b"), []byte("c")}, n.node(2).applied)
+}

@@ -64,7 +64,9 @@ func (r *raft) flushAppends() {
 		return
 	}
 	for _, id := range r.peers {
-		r.maybeSendAppend(id, false)
+		// As many messages as the size limit and the window allow.
+		for r.maybeSendAppend(id, false) {
+		}
 	}
 }
 
