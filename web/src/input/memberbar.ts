@@ -1,7 +1,7 @@
 // memberbar.ts is the action bar for the selected member: the same actions as the context
 // menu, always visible as buttons so that keyboard users and tests can reach them directly.
 import { membersOf, type View } from "../model/view";
-import { el, setAttr, setText } from "../render/dom";
+import { el, setAttr, setText, showTransient } from "../render/dom";
 import { groupLetter } from "../render/palette";
 import { groupsOf, memberActions, moveToGroup, nextFreeMember } from "./actions";
 
@@ -128,6 +128,6 @@ export class MemberBar {
     if (line === "") return;
     setText(this.error, "");
     const err = await this.apply(line);
-    if (err) setText(this.error, `“${line}” was refused: ${err}`);
+    if (err) showTransient(this.error, `“${line}” was refused: ${err}`);
   }
 }

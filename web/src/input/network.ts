@@ -2,7 +2,7 @@
 // drop rate and latency (opened by clicking a link on the ring). Each choice becomes one line.
 import { durationPattern, line } from "../model/scriptline";
 import type { View } from "../model/view";
-import { el, setText } from "../render/dom";
+import { el, setText, showTransient } from "../render/dom";
 import { presetLine } from "./actions";
 
 /** NetworkPanel owns the presets and the link editor. */
@@ -147,7 +147,7 @@ export class NetworkPanel {
     if (!view) return;
     const built = presetLine(view, id);
     if (!built.line) {
-      setText(this.presetError, built.error ?? "");
+      showTransient(this.presetError, built.error ?? "");
       return;
     }
     await this.run(built.line, this.presetError);
@@ -156,7 +156,7 @@ export class NetworkPanel {
   private async run(text: string, errorNode: HTMLElement, closeOnSuccess = false): Promise<void> {
     setText(errorNode, "");
     const err = await this.apply(text);
-    if (err) setText(errorNode, `“${text}” was refused: ${err}`);
+    if (err) showTransient(errorNode, `“${text}” was refused: ${err}`);
     else if (closeOnSuccess) this.close();
   }
 }

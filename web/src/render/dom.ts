@@ -73,3 +73,17 @@ export function memberIndex(id: string): number {
 export function formatClock(us: number): string {
   return us < 1_000_000 ? `${(us / 1000).toFixed(1)} ms` : `${(us / 1_000_000).toFixed(3)} s`;
 }
+
+/** transientTimers remembers the pending clear of each transient message node. */
+const transientTimers = new WeakMap<Node, number>();
+
+/**
+ * showTransient puts a short message in a node and clears it after a while, for refusals that
+ * stop being true on their own (no leader yet, a member already restarted).
+ */
+export function showTransient(node: Node, text: string, ms = 6000): void {
+  setText(node, text);
+  const old = transientTimers.get(node);
+  if (old !== undefined) window.clearTimeout(old);
+  if (text !== "") transientTimers.set(node, window.setTimeout(() => setText(node, ""), ms));
+}
