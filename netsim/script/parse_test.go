@@ -301,7 +301,7 @@ func TestParseClusterErrors(t *testing.T) {
 		{"election not twice", "cluster election=150ms..200ms", 1, 18, "the upper bound must be 300ms"},
 		{"heartbeat too long", "cluster heartbeat=200ms", 1, 19, "must be shorter than the election timeout"},
 		{"heartbeat not ticks", "cluster heartbeat=55ms", 1, 19, "not a positive whole number of 10ms ticks"},
-		{"lease reads need check quorum", "cluster checkquorum=off reads=lease", 1, 31, "only safe with check-quorum"},
+		{"lease reads need check quorum", "cluster checkquorum=off reads=lease", 1, 31, "check-quorum"},
 		{"prevote yes", "cluster prevote=yes", 1, 17, "prevote must be on or off"},
 		{"unknown option", "cluster nodes=3", 1, 9, `unexpected "nodes=3"`},
 		{"error on a later line", "cluster\nrun 1s\nrun 1x", 3, 5, "give a number and a unit"},
