@@ -366,6 +366,12 @@ export class App {
       close.addEventListener("click", () => this.session.setNotice(null));
       this.notice.replaceChildren(el("span", {}, notice.text), close);
       this.notice.hidden = false;
+      // Information fades on its own; an error stays until the learner dismisses it.
+      if (notice.kind === "info") {
+        window.setTimeout(() => {
+          if (this.session.notice === notice) this.session.setNotice(null);
+        }, 7000);
+      }
     }
     setText(this.notice.firstChild ?? this.notice, notice.text);
   }
