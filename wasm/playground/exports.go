@@ -94,15 +94,15 @@ func errorValue(e *callError) any {
 	return js
 }
 
+// jsonObject is JavaScript's JSON, looked up once: every call crosses the
+// boundary through it.
+var jsonObject = safejs.MustGetGlobal("JSON")
+
 // toJS converts a Go value to plain JavaScript data by way of JSON: one
 // string crosses the boundary instead of one call per field, which is much
 // faster for large views.
 func toJS(v any) (safejs.Value, error) {
 	data, err := json.Marshal(v)
-	if err != nil {
-		return safejs.Value{}, err
-	}
-	jsonObject, err := safejs.Global().Get("JSON")
 	if err != nil {
 		return safejs.Value{}, err
 	}
@@ -113,10 +113,6 @@ func toJS(v any) (safejs.Value, error) {
 // fields the struct does not have so a misspelt option is an error, not a
 // silent default.
 func fromJS(v safejs.Value, into any) error {
-	jsonObject, err := safejs.Global().Get("JSON")
-	if err != nil {
-		return err
-	}
 	text, err := jsonObject.Call("stringify", v)
 	if err != nil {
 		return err
