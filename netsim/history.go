@@ -100,7 +100,7 @@ type WatchDelivery struct {
 
 // addHistory records an operation's current state.
 func (w *World) addHistory(op Op) {
-	w.tl.history = append(w.tl.history[:w.nHistory], historyEvent{op: op})
+	put(&w.tl.history, w.nHistory, historyEvent{op: op})
 	w.nHistory++
 }
 
@@ -125,6 +125,6 @@ func (w *World) WatchDeliveries() []WatchDelivery {
 
 // addWatchDelivery records a watch response a client received.
 func (w *World) addWatchDelivery(d WatchDelivery) {
-	w.tl.watch = append(w.tl.watch[:w.nWatch], d)
+	put(&w.tl.watch, w.nWatch, d)
 	w.nWatch++
 }

@@ -1,6 +1,7 @@
 package netsim
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 
@@ -75,17 +76,14 @@ func (w *World) checkpointIfDue() {
 	w.tl.checkpoints = slices.Insert(cps, i, cp)
 }
 
-// Seek moves the world to virtual time t: forward by running (and applying
-// the commands recorded for that stretch, if the world was rewound), or
-// backward by restoring the latest checkpoint at or before t and running
-// from there. Acting after seeking back forks the timeline: the recorded
-// future is dropped.
+// Seek moves the world to virtual time t. It restores the latest
+// checkpoint at or before t when that is closer to t than the present (so
+// seeking back, or far ahead in a rewound timeline, is quick) and runs from
+// there, applying the commands recorded for that stretch. Acting after
+// seeking back forks the timeline: the recorded future is dropped.
 func (w *World) Seek(t Time) error {
 	if t < 0 {
-		return ErrBadDuration
-	}
-	if t >= w.now {
-		return w.runTo(t)
+		return fmt.Errorf("seek to %s: %w", t, ErrBadDuration)
 	}
 	var from *checkpoint
 	for i := len(w.tl.checkpoints) - 1; i >= 0; i-- {
@@ -94,7 +92,10 @@ func (w *World) Seek(t Time) error {
 			break
 		}
 	}
-	if from == nil {
+	switch {
+	case t >= w.now && (from == nil || from.steps <= w.steps):
+		return w.runTo(t)
+	case from == nil:
 		return ErrNoCheckpoint
 	}
 	*w = *snapshotWorld(from.world)
@@ -102,14 +103,31 @@ func (w *World) Seek(t Time) error {
 }
 
 // fork makes the present the end of the timeline before a new command is
-// recorded: commands and checkpoints of a rewound future are dropped.
+// recorded: commands and checkpoints of a rewound future are dropped, and
+// so are the trace, history and watch deliveries of that future.
 func (w *World) fork() {
-	w.tl.commands = w.tl.commands[:w.nCommands]
+	tl := w.tl
+	tl.commands = tl.commands[:w.nCommands]
+	tl.records = tl.records[:max(0, w.nRecords-tl.recordBase)]
+	tl.history = tl.history[:w.nHistory]
+	tl.watch = tl.watch[:w.nWatch]
 	cps := w.tl.checkpoints
 	for len(cps) > 0 && cps[len(cps)-1].steps > w.steps {
 		cps = cps[:len(cps)-1]
 	}
 	w.tl.checkpoints = cps
+}
+
+// put stores v at position i of a timeline log: over the old element when a
+// replay passes a stretch the log already holds (the value is the same,
+// since the world is deterministic), appended otherwise. It never shortens
+// the log, because later checkpoints still own its tail.
+func put[T any](log *[]T, i int, v T) {
+	if i < len(*log) {
+		(*log)[i] = v
+		return
+	}
+	*log = append(*log, v)
 }
 
 // pruneEvery is how many records may pile up beyond the kept window before

@@ -235,7 +235,7 @@ func (w *World) record(r Record) {
 		// A replay older than the kept window: the record was dropped.
 		return
 	}
-	w.tl.records = append(w.tl.records[:i], r)
+	put(&w.tl.records, i, r)
 	w.pruneRecords()
 }
 
