@@ -76,6 +76,7 @@ export interface MessageView {
 export interface ClientView {
   name: string;
   crashed: boolean;
+  paused: boolean;
   target: number;
   pending: OpView[] | null;
   lastReply?: OpView | null;
