@@ -1472,3 +1472,71 @@ func TestReaddedMemberCatchesUpFromOlderSnapshot(t *testing.T) {
 		})
 	}
 }
+
+// Reference: Raft thesis §6.4.1 — lease-based reads "rely on timing for
+// safety": the leader serves reads without a heartbeat round while a quorum
+// answered it less than an election timeout ago, assuming that clocks run at
+// the same rate. Here the leader's clock stops (a paused VM, say) while it is
+// cut off; the others time out, elect a new leader and commit a write; the
+// old leader, whose lease has not expired by its own clock, answers a read
+// with an index below that write. With a safe ReadIndex (a heartbeat round)
+// the same read is not answered, because no quorum confirms the old leader.
+func TestLeaseReadsNeedBoundedClockDrift(t *testing.T) {
+	for name, option := range map[string]raft.ReadOnlyOption{"lease": raft.ReadOnlyLeaseBased, "safe": raft.ReadOnlySafe} {
+		t.Run(name, func(t *testing.T) {
+			c := newCluster(t, []uint64{1, 2, 3}, withCheckQuorum,
+				func(cfg *raft.Config) { cfg.ReadOnlyOption = option })
+			// In lease mode a new member grants no vote for an election
+			// timeout, so let the clocks run until someone is elected.
+			oldID := c.tickUntilLeader([]uint64{1, 2, 3})
+			require.NotZero(t, oldID)
+			c.heartbeat(oldID) // a quorum answers: the lease starts
+			old := c.nodes[oldID]
+			var others []uint64
+			for _, id := range c.ids {
+				if id != oldID {
+					others = append(others, id)
+				}
+			}
+
+			// The old leader is cut off and its clock does not move.
+			c.drop = func(m raft.Message) bool { return m.From == oldID || m.To == oldID }
+			newLeader := c.tickUntilLeader(others)
+			require.NotZero(t, newLeader, "the others elect a leader")
+			require.NoError(t, c.nodes[newLeader].rn.Propose([]byte("write")))
+			c.stabilize()
+			written := c.nodes[newLeader].status().Commit
+
+			require.Equal(t, raft.StateLeader, old.status().RaftState, "the old leader still believes it leads")
+			old.rn.ReadIndex([]byte("read"))
+			var got []raft.ReadState
+			for old.rn.HasReady() {
+				got = append(got, old.process().ReadStates...)
+			}
+			if option == raft.ReadOnlyLeaseBased {
+				require.Len(t, got, 1, "the lease answers at once")
+				assert.Less(t, got[0].Index, written, "a stale read: the write committed by the new leader is missing")
+			} else {
+				assert.Empty(t, got, "no quorum confirms node 1, so the read waits")
+			}
+		})
+	}
+}
+
+// tickUntilLeader ticks the members ids together, delivering messages,
+// until one of them leads (for at most 10 election timeouts), and returns it
+// (0 if none).
+func (c *cluster) tickUntilLeader(ids []uint64) uint64 {
+	for range 10 * testElectionTicks {
+		for _, id := range ids {
+			c.nodes[id].rn.Tick()
+		}
+		c.stabilize()
+		for _, id := range ids {
+			if c.nodes[id].status().RaftState == raft.StateLeader {
+				return id
+			}
+		}
+	}
+	return 0
+}

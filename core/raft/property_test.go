@@ -16,9 +16,9 @@ import (
 
 // TestSafetyUnderRandomFaults runs random sequences of ticks, deliveries,
 // proposals, ReadIndex requests, leadership transfers, log compactions,
-// crashes and restarts on 3- and 5-member
-// clusters whose network drops, duplicates and reorders messages (so lagging
-// members need InstallSnapshot), and checks the safety properties of Raft
+// partitions, crashes and restarts on 3- and 5-member clusters whose network
+// drops, duplicates and reorders messages (so lagging members need
+// InstallSnapshot), and checks the safety properties of Raft
 // figure 3 after every step:
 //
 //   - Election Safety: at most one leader in a term (§5.2);
@@ -86,6 +86,40 @@ func TestSafetyUnderMembershipChanges(t *testing.T) {
 	}
 }
 
+// TestLeaseReadsUnderLockstepClocks checks lease-based ReadIndex (Raft
+// thesis §6.4.1) with check-quorum: a leader answers reads from its lease,
+// without a heartbeat round, while a quorum answered a heartbeat sent less
+// than an election timeout ago. That is only sound if clocks run at the same
+// rate, so here every running member ticks together (messages may still be
+// dropped, duplicated, reordered and delayed arbitrarily, and members crash
+// and restart); under that assumption no read may miss a committed write.
+//
+// Reference: Raft §8 — read-only operations must not return stale data.
+func TestLeaseReadsUnderLockstepClocks(t *testing.T) {
+	seeds := 30
+	if testing.Short() {
+		seeds = 8
+	}
+	lease := func(c *raft.Config) { c.CheckQuorum, c.ReadOnlyOption = true, raft.ReadOnlyLeaseBased }
+	leaseReads := 0
+	for _, voters := range []int{3, 5} {
+		for seed := uint64(1); seed <= uint64(seeds); seed++ {
+			t.Run(fmt.Sprintf("voters=%d/seed=%d", voters, seed), func(t *testing.T) {
+				w := newFaultyWorld(t, voters, 0, seed, lease)
+				w.lockstepClocks = true
+				for step := range 1500 {
+					w.randomStep()
+					if err := w.checkSafety(); err != nil {
+						t.Fatalf("seed %d, voters %d, step %d: %v\nlast steps:\n%s", seed, voters, step, err, w.recentSteps())
+					}
+				}
+				leaseReads += w.readsServed[raft.ReasonLease]
+			})
+		}
+	}
+	require.Positive(t, leaseReads, "no read was served from a lease: the test checked nothing")
+}
+
 // TestSafetyCheckerDetectsForgottenVotes breaks a rule on purpose — members
 // forget their vote when they restart, so they can vote twice in a term — and
 // checks that the safety checks catch it for some seed. Without this, a
@@ -134,8 +168,18 @@ type faultyWorld struct {
 	// readBounds maps each read request's context to the highest index
 	// known committed when it was asked.
 	readBounds map[string]uint64
+	// readsServed counts the reads a leader served, by how it confirmed
+	// its leadership.
+	readsServed map[raft.Reason]int
 	// changeMembership enables proposals of configuration changes.
 	changeMembership bool
+	// step counts the random steps taken; isolatedUntil maps a member cut
+	// off by a partition to the step at which the partition heals.
+	step          int
+	isolatedUntil map[uint64]int
+	// lockstepClocks makes every running member tick together, so that
+	// their clocks never drift apart: the assumption lease reads rest on.
+	lockstepClocks bool
 
 	// leaders maps each term to the member that led it.
 	leaders map[uint64]uint64
@@ -165,20 +209,23 @@ type committedEntry struct {
 
 // newFaultyWorld builds a cluster founded by voters members, plus spares
 // nodes with empty storage that membership changes may add.
-func newFaultyWorld(t *testing.T, voters, spares int, seed uint64) *faultyWorld {
+// extra options apply to every node after the seed's own choices.
+func newFaultyWorld(t *testing.T, voters, spares int, seed uint64, extra ...nodeOption) *faultyWorld {
 	rng := rand.New(rand.NewPCG(seed, uint64(voters*10+spares)))
 	w := &faultyWorld{
-		t:            t,
-		rng:          rng,
-		nodes:        map[uint64]*testNode{},
-		down:         map[uint64]bool{},
-		dropPercent:  rng.IntN(30),
-		dupPercent:   rng.IntN(10),
-		crashPercent: 1 + rng.IntN(2),
-		leaders:      map[uint64]uint64{},
-		committed:    map[uint64]committedEntry{},
-		appliedUpTo:  map[uint64]uint64{},
-		readBounds:   map[string]uint64{},
+		t:             t,
+		rng:           rng,
+		nodes:         map[uint64]*testNode{},
+		down:          map[uint64]bool{},
+		dropPercent:   rng.IntN(30),
+		dupPercent:    rng.IntN(10),
+		crashPercent:  1 + rng.IntN(2),
+		leaders:       map[uint64]uint64{},
+		committed:     map[uint64]committedEntry{},
+		appliedUpTo:   map[uint64]uint64{},
+		readBounds:    map[string]uint64{},
+		isolatedUntil: map[uint64]int{},
+		readsServed:   map[raft.Reason]int{},
 	}
 	for id := range uint64(voters + spares) {
 		w.ids = append(w.ids, id+1)
@@ -201,6 +248,7 @@ func newFaultyWorld(t *testing.T, voters, spares int, seed uint64) *faultyWorld 
 	if rng.IntN(2) == 0 {
 		w.opts = append(w.opts, withOneEntryPerMessage)
 	}
+	w.opts = append(w.opts, extra...)
 	w.log("options: drop=%d%% dup=%d%% crash=%d%% election=%d ticks", w.dropPercent, w.dupPercent, w.crashPercent, electionTicks)
 	founders := w.ids[:voters]
 	for _, id := range w.ids {
@@ -236,6 +284,7 @@ func (w *faultyWorld) up() []uint64 {
 // randomStep takes one random action and lets the members involved process
 // their Ready.
 func (w *faultyWorld) randomStep() {
+	w.step++
 	up := w.up()
 	if len(up) == 0 {
 		w.restartRandom()
@@ -249,6 +298,17 @@ func (w *faultyWorld) randomStep() {
 	switch {
 	case r < 55 && len(w.inflight) > 0:
 		w.deliverRandom()
+	case r < 75 && w.lockstepClocks:
+		// Every member ticks at the same average rate as when one member
+		// ticks at a time.
+		if w.rng.IntN(len(up)) != 0 {
+			return
+		}
+		w.log("tick all")
+		for _, id := range up {
+			w.nodes[id].rn.Tick()
+			w.collect(id)
+		}
 	case r < 75:
 		w.log("tick %d", id)
 		w.nodes[id].rn.Tick()
@@ -270,12 +330,26 @@ func (w *faultyWorld) randomStep() {
 		w.compact(id)
 	case r < 92:
 		w.proposeConfChange(id)
-	case r < 92+w.crashPercent:
+	case r < 93:
+		w.isolate(id)
+	case r < 93+w.crashPercent:
 		w.log("crash %d", id)
 		w.down[id] = true
 	default:
 		w.restartRandom()
 	}
+}
+
+// isolate cuts member id off the network for a while: every message to or
+// from it is lost until the partition heals, after 50 to 300 steps.
+func (w *faultyWorld) isolate(id uint64) {
+	steps := 50 + w.rng.IntN(250)
+	w.log("isolate %d for %d steps", id, steps)
+	w.isolatedUntil[id] = w.step + steps
+}
+
+func (w *faultyWorld) partitioned(m raft.Message) bool {
+	return w.isolatedUntil[m.From] > w.step || w.isolatedUntil[m.To] > w.step
 }
 
 func (w *faultyWorld) restartRandom() {
@@ -378,7 +452,7 @@ func (w *faultyWorld) deliverRandom() {
 	i := w.rng.IntN(len(w.inflight))
 	m := w.inflight[i]
 	switch r := w.rng.IntN(100); {
-	case r < w.dropPercent:
+	case r < w.dropPercent || w.partitioned(m):
 		w.log("drop %s %d->%d term %d", m.Type, m.From, m.To, m.Term)
 		w.inflight = slices.Delete(w.inflight, i, i+1)
 		w.reportSnapshot(m, raft.SnapshotFailure)
@@ -425,6 +499,11 @@ func (w *faultyWorld) collect(id uint64) {
 		w.inflight = append(w.inflight, rd.Messages...)
 		if !rd.Snapshot.IsEmpty() {
 			w.recordSnapshot(id, rd.Snapshot.Metadata)
+		}
+		for _, e := range rd.Events {
+			if e.Kind == raft.EventReadServed {
+				w.readsServed[e.Reason]++
+			}
 		}
 		for _, rs := range rd.ReadStates {
 			bound, ok := w.readBounds[string(rs.RequestCtx)]
@@ -566,6 +645,7 @@ func (w *faultyWorld) settle() error {
 		}
 	}
 	w.dropPercent, w.dupPercent = 0, 0
+	clear(w.isolatedUntil)
 	marker := []byte("settled")
 	proposed := false
 	members := w.ids
