@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/andybalholm/brotli"
@@ -103,6 +104,20 @@ func TestViewTypesAreCurrent(t *testing.T) {
 	require.NoError(t, writeViewTypes(&generated))
 	committed, err := os.ReadFile(filepath.Join("..", viewTypesFile))
 	require.NoError(t, err)
-	assert.Equal(t, generated.String(), string(committed),
-		"web/%s is stale: run `go run ./web/build -types` and commit it", viewTypesFile)
+	if generated.String() == string(committed) {
+		return
+	}
+	want, got := strings.Split(generated.String(), "\n"), strings.Split(string(committed), "\n")
+	line := 0
+	for line < len(want) && line < len(got) && want[line] == got[line] {
+		line++
+	}
+	at := func(lines []string) string {
+		if line < len(lines) {
+			return lines[line]
+		}
+		return "(end of file)"
+	}
+	t.Errorf("web/%s is stale from line %d (Go's view types changed): generated %q, committed %q; run `go run ./web/build -types` and commit it",
+		viewTypesFile, line+1, at(want), at(got))
 }
