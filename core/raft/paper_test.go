@@ -1482,8 +1482,12 @@ func TestReaddedMemberCatchesUpFromOlderSnapshot(t *testing.T) {
 // with an index below that write. With a safe ReadIndex (a heartbeat round)
 // the same read is not answered, because no quorum confirms the old leader.
 func TestLeaseReadsNeedBoundedClockDrift(t *testing.T) {
-	for name, option := range map[string]raft.ReadOnlyOption{"lease": raft.ReadOnlyLeaseBased, "safe": raft.ReadOnlySafe} {
-		t.Run(name, func(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		option raft.ReadOnlyOption
+	}{{"lease", raft.ReadOnlyLeaseBased}, {"safe", raft.ReadOnlySafe}} {
+		option := tt.option
+		t.Run(tt.name, func(t *testing.T) {
 			c := newCluster(t, []uint64{1, 2, 3}, withCheckQuorum,
 				func(cfg *raft.Config) { cfg.ReadOnlyOption = option })
 			// In lease mode a new member grants no vote for an election
