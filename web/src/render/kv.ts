@@ -1,8 +1,11 @@
 // kv.ts shows one member's MVCC store: its revisions, keys, leases, lock queues and watches.
 // Keys and values are learner data: they are written with textContent only. The tables are
 // rebuilt only when the store's data actually changed, not on every frame.
-import { memberName, membersOf, type KVView, type View } from "../model/view";
+import { memberName, membersOf, type KeyView, type KVView, type View } from "../model/view";
 import { clear, el, formatUs, setAttr, setText } from "./dom";
+
+/** maxKeyRows bounds the key table; the rest are counted, not drawn. */
+const maxKeyRows = 200;
 
 /** KVPanel owns the key-value panel. */
 export class KVPanel {
@@ -14,6 +17,8 @@ export class KVPanel {
   private readonly locks: HTMLUListElement;
   private readonly watches: HTMLUListElement;
   private lastKey = "";
+  private readonly keyRows = new Map<string, HTMLTableRowElement>();
+  private readonly keysNote: HTMLParagraphElement;
   private memberList = "";
 
   constructor(onMember: (member: string) => void) {
@@ -21,6 +26,7 @@ export class KVPanel {
     this.select.addEventListener("change", () => onMember(this.select.value));
     this.revision = el("p", { class: "kv-revision", "data-testid": "kv-revision" });
     this.keys = el("tbody");
+    this.keysNote = el("p", { class: "empty-note" });
     this.leases = el("ul", { class: "kv-list", "aria-label": "Leases" });
     this.locks = el("ul", { class: "kv-list", "aria-label": "Locks" });
     this.watches = el("ul", { class: "kv-list", "aria-label": "Watches" });
@@ -48,7 +54,7 @@ export class KVPanel {
       { class: "panel kv", "aria-labelledby": "kv-title", "data-testid": "kv-panel" },
       el("div", { class: "panel-head" }, el("h2", { id: "kv-title" }, "Key-value store"), el("label", { for: "kv-member", class: "inline" }, "of member "), this.select),
       this.revision,
-      el("div", { class: "table-scroll" }, table),
+      el("div", { class: "table-scroll" }, table, this.keysNote),
       el("div", { class: "kv-columns" },
         el("div", {}, el("h3", {}, "Leases"), this.leases),
         el("div", {}, el("h3", {}, "Locks"), this.locks),
@@ -82,8 +88,50 @@ export class KVPanel {
     this.render(kv, member, state, leaseNames, waitingOn);
   }
 
+  /**
+   * renderKeys keeps one row per key and updates it in place, so a store that changes on
+   * every frame under heavy traffic costs a few text updates, not a rebuilt table.
+   */
+  private renderKeys(keys: KeyView[], known: boolean): void {
+    const seen = new Set<string>();
+    let before: ChildNode | null = this.keys.firstChild;
+    for (const k of keys.slice(0, maxKeyRows)) {
+      seen.add(k.key);
+      let row = this.keyRows.get(k.key);
+      if (!row) {
+        row = el(
+          "tr",
+          { "data-testid": "kv-row", "data-key": k.key },
+          el("td", { class: "mono key" }, k.key),
+          el("td", { class: "mono value", "data-testid": "kv-value" }),
+          el("td"),
+          el("td"),
+          el("td"),
+          el("td"),
+        );
+        this.keyRows.set(k.key, row);
+      }
+      const cells = row.cells;
+      setText(cells[1]!, k.value);
+      setText(cells[2]!, String(k.createRevision));
+      setText(cells[3]!, String(k.modRevision));
+      setText(cells[4]!, String(k.version));
+      setText(cells[5]!, k.lease ? leaseHex(k.lease) : "—");
+      if (row !== before) this.keys.insertBefore(row, before);
+      before = row.nextSibling;
+    }
+    for (const [key, row] of this.keyRows) {
+      if (!seen.has(key)) {
+        row.remove();
+        this.keyRows.delete(key);
+      }
+    }
+    const more = keys.length - maxKeyRows;
+    setText(this.keysNote, !known ? "" : keys.length === 0 ? "no keys" : more > 0 ? `and ${more} more keys` : "");
+  }
+
   private render(kv: KVView | null, member: string, state: string, leaseNames: Map<number, string>, waitingOn: Map<string, string>): void {
-    clear(this.keys);
+    this.renderKeys(kv?.keys ?? [], kv !== null);
     clear(this.leases);
     clear(this.locks);
     clear(this.watches);
@@ -103,23 +151,6 @@ export class KVPanel {
       this.revision,
       `${member}: revision ${kv.revision}, compacted at ${kv.compactRevision}`,
     );
-    const keys = kv.keys ?? [];
-    if (keys.length === 0) {
-      this.keys.append(el("tr", {}, el("td", { colspan: 6, class: "empty-note" }, "no keys")));
-    }
-    for (const k of keys) {
-      const row = el(
-        "tr",
-        { "data-testid": "kv-row", "data-key": k.key },
-        el("td", { class: "mono key" }, k.key),
-        el("td", { class: "mono value", "data-testid": "kv-value" }, k.value),
-        el("td", {}, String(k.createRevision)),
-        el("td", {}, String(k.modRevision)),
-        el("td", {}, String(k.version)),
-        el("td", {}, k.lease ? leaseHex(k.lease) : "—"),
-      );
-      this.keys.append(row);
-    }
     for (const l of kv.leases ?? []) {
       const name = leaseNames.get(l.id);
       const ttl = l.remainingUs >= 0 ? `${formatUs(l.remainingUs)} left of ${formatUs(l.ttlUs)}` : `TTL ${formatUs(l.ttlUs)} (only the leader counts down)`;
