@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -88,5 +89,35 @@ func TestEmbedModeFitsSlides(t *testing.T) {
 		const li = document.querySelector('[data-testid="leader-indicator"]');
 		return /^s[1-9]$/.test(li.dataset.leader) && Number(li.dataset.term) > %d;
 	})()`, firstTerm), "a new leader after the presenter crashed the old one")
+	p.requireNoProblems()
+}
+
+// Rewinding with the timeline and then acting forks the session at that
+// moment: the recorded future is dropped and the new command ends the script.
+func TestRewindAndActForksTheSession(t *testing.T) {
+	p := openPage(t, "", mainWidth, mainHeight)
+	p.waitLeader("the first leader")
+	p.fastest()
+	p.clientOp("c1", "put", map[string]string{"client-key": "early", "client-value": "kept"})
+	p.waitJS(`document.querySelector('[data-testid="client-reply-c1"]')?.dataset.status === "ok"`, "the put to succeed")
+	p.waitJS(`Number(document.querySelector('[data-testid="virtual-time"]').dataset.timeUs) > 3000000`, "three seconds of virtual time")
+	p.pause()
+	end, err := strconv.Atoi(p.virtualTime())
+	require.NoError(t, err)
+
+	// The slider moves in whole milliseconds.
+	back := strconv.Itoa(end / 2 / 1000 * 1000)
+	p.setField("scrubber", back)
+	p.waitJS(fmt.Sprintf(`document.querySelector('[data-testid="virtual-time"]')?.dataset.timeUs === %q`, back), "the clock to show "+back+"µs")
+	before := eval[string](p, `document.querySelector('[data-testid="script-text"]').value`)
+
+	victim := eval[string](p, `[...document.querySelectorAll('[data-testid^="member-s"][data-state="up"]')].map(e => e.dataset.testid.slice(7)).find(m => m !== document.querySelector('[data-testid="leader-indicator"]').dataset.leader)`)
+	p.memberAction(victim, "crash")
+	p.waitJS(fmt.Sprintf(`document.querySelector('[data-testid="script-text"]').value.trimEnd().endsWith("crash %s")`, victim), "the crash to end the script")
+	after := eval[string](p, `document.querySelector('[data-testid="script-text"]').value`)
+	assert.NotEqual(t, before, after)
+	assert.Contains(t, after, "put c1 early kept", "what happened before the fork stays")
+	assert.Equal(t, back, p.virtualTime(), "the session continues from the moment it forked at")
+	assert.Equal(t, "crashed", p.attr("member-"+victim, "data-state"))
 	p.requireNoProblems()
 }
