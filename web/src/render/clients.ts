@@ -32,14 +32,7 @@ export class ClientCards {
       const crash = el("button", { type: "button", class: "chip", "data-testid": `client-crash-${id}`, disabled: true }, "crash");
       const pause = el("button", { type: "button", class: "chip", "data-testid": `client-pause-${id}`, disabled: true }, "pause");
       crash.addEventListener("click", () => void this.apply(`${crash.dataset.action ?? "crash"} ${id}`));
-      // The view does not say whether a client is paused, so the button remembers what it did
-      // last and flips only when the engine accepted the line.
-      pause.addEventListener("click", async () => {
-        const action = pause.dataset.action === "resume" ? "resume" : "pause";
-        if ((await this.apply(`${action} ${id}`)) !== null) return;
-        pause.dataset.action = action === "pause" ? "resume" : "pause";
-        pause.textContent = pause.dataset.action;
-      });
+      pause.addEventListener("click", () => void this.apply(`${pause.dataset.action ?? "pause"} ${id}`));
       const pending = el("ul", { class: "pending", "data-testid": `client-pending-${id}`, "data-count": 0, "aria-label": `${id} pending requests` });
       const reply = el("div", { class: "reply", "data-testid": `client-reply-${id}`, role: "status", "aria-live": "polite" });
       const extras = el("div", { class: "client-extras" });
@@ -71,7 +64,9 @@ export class ClientCards {
 
   private render(card: Card, client: ClientView | undefined, nowUs: number): void {
     let state = "not started";
-    if (client) state = client.crashed ? "crashed" : client.target > 0 ? `talks to ${memberName(client.target)}` : "looking for a leader";
+    if (client) {
+      state = client.crashed ? "crashed" : client.paused ? "paused" : client.target > 0 ? `talks to ${memberName(client.target)}` : "looking for a leader";
+    }
     setText(card.state, state);
     setAttr(card.root, "data-target", client && client.target > 0 ? memberName(client.target) : "");
     const action = client?.crashed ? "restart" : "crash";
@@ -81,7 +76,11 @@ export class ClientCards {
     // A client exists once it has sent its first request; before that there is nothing to stop.
     card.crash.disabled = client === undefined;
     card.pause.disabled = client === undefined || client.crashed;
-    setAttr(card.root, "data-state", client?.crashed ? "crashed" : "up");
+    const pauseAction = client?.paused ? "resume" : "pause";
+    card.pause.dataset.action = pauseAction;
+    setAttr(card.pause, "data-testid", `client-${pauseAction}-${card.root.dataset.client ?? ""}`);
+    setText(card.pause, pauseAction);
+    setAttr(card.root, "data-state", client?.crashed ? "crashed" : client?.paused ? "paused" : "up");
     const pending = client?.pending ?? [];
     setAttr(card.pending, "data-count", pending.length);
     clear(card.pending);
