@@ -238,3 +238,18 @@ func TestPartitionedLeaderCannotCommit(t *testing.T) {
 	p.waitKV(oldLeader, "majority", "kept")
 	p.requireNoProblems()
 }
+
+// The built site uses only relative URLs, so it works from any path of a
+// static host.
+func TestSiteWorksUnderASubPath(t *testing.T) {
+	p := newTab(t, mainWidth, mainHeight)
+	suite.transfers.take()
+	p.navigate(strings.TrimPrefix(subPath, "/"))
+	p.waitLeader("a leader on the site served under " + subPath)
+	// The same files are also at the root, so only the requests can tell
+	// whether an absolute URL slipped in.
+	for _, tr := range suite.transfers.take() {
+		assert.True(t, strings.HasPrefix(tr.path, subPath), "%s was requested outside %s", tr.path, subPath)
+	}
+	p.requireNoProblems()
+}

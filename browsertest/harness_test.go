@@ -36,6 +36,9 @@ const (
 	screenshotsDir = "../screenshots"
 )
 
+// subPath is where the test server also publishes the site.
+const subPath = "/nested/site/"
+
 func TestMain(m *testing.M) {
 	code, err := runSuite(m)
 	if err != nil {
@@ -60,7 +63,13 @@ func runSuite(m *testing.M) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	srv := &http.Server{Handler: suite.transfers.wrap(static.Handler(os.DirFS(distDir))), ReadHeaderTimeout: 10 * time.Second}
+	// The site is also served under a sub-path, as a static host might
+	// publish it, to show that every URL in it is relative.
+	site := static.Handler(os.DirFS(distDir))
+	mux := http.NewServeMux()
+	mux.Handle("/", site)
+	mux.Handle(subPath, http.StripPrefix(strings.TrimSuffix(subPath, "/"), site))
+	srv := &http.Server{Handler: suite.transfers.wrap(mux), ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
 	defer srv.Close()
 	suite.baseURL = "http://" + ln.Addr().String() + "/"
