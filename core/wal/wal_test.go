@@ -324,23 +324,39 @@ func TestStats(t *testing.T) {
 }
 
 // TestRebuiltMemberHasExactlyTheSyncedState drives a WAL through a random
-// sequence of Raft-like writes, syncs and crashes, and checks after every
-// crash that replay returns exactly the hard state and log that were synced.
-// The expected state comes from a model that applies the same writes to a
-// plain slice.
+// sequence of Raft-like writes, syncs, releases and crashes, and checks after
+// every crash that replay returns exactly the hard state and log that were
+// synced — or, after a torn write, everything written but the torn last
+// record. The expected state comes from a model that applies the same writes
+// to a plain slice.
 func TestRebuiltMemberHasExactlyTheSyncedState(t *testing.T) {
+	type model struct {
+		hs   HardState
+		snap SnapshotMarker
+		log  []Entry // entries after snap
+	}
+	clone := func(m model) model { return model{hs: m.hs, snap: m.snap, log: append([]Entry(nil), m.log...)} }
+	appendTo := func(m *model, batch []Entry) {
+		if len(batch) > 0 {
+			m.log = append(m.log[:batch[0].Index-m.snap.Index-1], batch...)
+		}
+	}
 	for seed := uint64(1); seed <= 100; seed++ {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(seed, 0))
 			w := newWAL(t, 64+rng.IntN(512))
-			type model struct {
-				hs   HardState
-				snap SnapshotMarker
-				log  []Entry // entries after snap
-			}
 			var cur, synced model
+			// beforeLast is the state before the last write, and lastBatch
+			// the entries that write appended (nil for a hard state or a
+			// snapshot marker): tearing the last record undoes exactly the
+			// last of them. unsynced is true while written records await a
+			// Sync.
+			var beforeLast model
+			var lastBatch []Entry
+			unsynced := false
 			term := uint64(1)
 			for step := range 300 {
+				where := fmt.Sprintf("seed=%d step=%d", seed, step)
 				switch r := rng.IntN(20); {
 				case r < 9: // append a batch, possibly overwriting a suffix
 					last := cur.snap.Index + uint64(len(cur.log))
@@ -350,35 +366,50 @@ func TestRebuiltMemberHasExactlyTheSyncedState(t *testing.T) {
 						term++
 					}
 					batch := ents(from, from+uint64(rng.IntN(4)), term)
-					require.NoError(t, w.AppendEntries(batch...), "seed=%d step=%d", seed, step)
-					cur.log = append(cur.log[:from-cur.snap.Index-1], batch...)
+					require.NoError(t, w.AppendEntries(batch...), where)
+					beforeLast, lastBatch, unsynced = clone(cur), batch, true
+					appendTo(&cur, batch)
 				case r < 12:
+					beforeLast, lastBatch, unsynced = clone(cur), nil, true
 					cur.hs = HardState{Term: term, Vote: uint64(rng.IntN(5)), Commit: uint64(rng.IntN(10))}
 					require.NoError(t, w.AppendHardState(cur.hs))
 				case r < 13 && len(cur.log) > 0: // snapshot at an index of the log
 					e := cur.log[rng.IntN(len(cur.log))]
 					m := SnapshotMarker{Index: e.Index, Term: e.Term}
 					require.NoError(t, w.AppendSnapshot(m))
+					beforeLast, lastBatch, unsynced = clone(cur), nil, true
 					cur.log = append([]Entry(nil), cur.log[e.Index-cur.snap.Index:]...)
 					cur.snap = m
 				case r < 17:
 					w.Sync()
-					synced = model{hs: cur.hs, snap: cur.snap, log: append([]Entry(nil), cur.log...)}
+					synced, unsynced = clone(cur), false
 				case r < 18 && synced.snap.Index > 0:
 					_, err := w.ReleaseTo(synced.snap.Index)
-					require.NoError(t, err, "seed=%d step=%d", seed, step)
+					require.NoError(t, err, where)
 				default:
-					_, err := w.Crash(Fault{Mode: DropUnsynced})
-					require.NoError(t, err)
-					got, err := w.Replay()
-					require.NoError(t, err, "seed=%d step=%d", seed, step)
-					require.Equal(t, synced.hs, got.HardState, "seed=%d step=%d", seed, step)
-					require.Equal(t, synced.snap, got.Snapshot, "seed=%d step=%d", seed, step)
-					require.Equal(t, len(synced.log), len(got.Entries), "seed=%d step=%d", seed, step)
-					if len(synced.log) > 0 {
-						require.Equal(t, synced.log, got.Entries, "seed=%d step=%d", seed, step)
+					fault, want := Fault{Mode: DropUnsynced}, synced
+					if unsynced && rng.IntN(2) == 0 {
+						// A torn write: every unsynced record survives but
+						// the last, which is cut in half.
+						fault.Mode = TearLastRecord
+						want = clone(beforeLast)
+						if len(lastBatch) > 0 {
+							appendTo(&want, lastBatch[:len(lastBatch)-1])
+						}
 					}
-					cur = model{hs: synced.hs, snap: synced.snap, log: append([]Entry(nil), synced.log...)}
+					report, err := w.Crash(fault)
+					require.NoError(t, err, where)
+					require.False(t, report.TornWasSynced, where)
+					got, err := w.Replay()
+					require.NoError(t, err, where)
+					require.Equal(t, want.hs, got.HardState, "%s %s", where, fault.Mode)
+					require.Equal(t, want.snap, got.Snapshot, "%s %s", where, fault.Mode)
+					require.Equal(t, len(want.log), len(got.Entries), "%s %s", where, fault.Mode)
+					if len(want.log) > 0 {
+						require.Equal(t, want.log, got.Entries, "%s %s", where, fault.Mode)
+					}
+					// What survived is on disk now: it is all durable.
+					cur, synced, unsynced = clone(want), clone(want), false
 				}
 			}
 		})
