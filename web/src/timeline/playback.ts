@@ -64,6 +64,7 @@ export class Playback {
     return speeds[this.speedIndex]!;
   }
 
+  /** setPlaying starts or stops the clock; stopping also ends the first-election warm-up. */
   setPlaying(playing: boolean): void {
     if (!playing) this.warmup = false;
     if (this.playing === playing) return;
@@ -72,16 +73,19 @@ export class Playback {
     this.emit();
   }
 
+  /** toggle starts a stopped clock and stops a running one. */
   toggle(): void {
     this.setPlaying(!this.playing);
   }
 
+  /** setSpeed chooses one of speeds by index; the learner's choice also ends the warm-up. */
   setSpeed(index: number): void {
     this.warmup = false;
     this.speedIndex = Math.max(0, Math.min(speeds.length - 1, index));
     this.emit();
   }
 
+  /** setQuietSkip turns fast-forwarding through quiet time on or off. */
   setQuietSkip(on: boolean): void {
     this.quietSkip = on;
     this.emit();
