@@ -107,29 +107,29 @@ func appendRecord(buf []byte, prev uint32, t RecordType, payload []byte) ([]byte
 	return buf, crc
 }
 
-func encodeEntry(scratch []byte, e Entry) []byte {
-	p := scratch[:0]
-	p = binary.LittleEndian.AppendUint64(p, e.Index)
+// The encoders append a payload to dst (usually a reused scratch buffer,
+// emptied), so that writing a record allocates nothing in the steady state.
+
+func encodeEntry(dst []byte, e Entry) []byte {
+	p := binary.LittleEndian.AppendUint64(dst, e.Index)
 	p = binary.LittleEndian.AppendUint64(p, e.Term)
 	p = append(p, e.Type)
 	return append(p, e.Data...)
 }
 
-func encodeHardState(hs HardState) []byte {
-	p := make([]byte, 0, hardStateSize)
-	p = binary.LittleEndian.AppendUint64(p, hs.Term)
+func encodeHardState(dst []byte, hs HardState) []byte {
+	p := binary.LittleEndian.AppendUint64(dst, hs.Term)
 	p = binary.LittleEndian.AppendUint64(p, hs.Vote)
 	return binary.LittleEndian.AppendUint64(p, hs.Commit)
 }
 
-func encodeSnapshot(m SnapshotMarker) []byte {
-	p := make([]byte, 0, snapshotSize)
-	p = binary.LittleEndian.AppendUint64(p, m.Index)
+func encodeSnapshot(dst []byte, m SnapshotMarker) []byte {
+	p := binary.LittleEndian.AppendUint64(dst, m.Index)
 	return binary.LittleEndian.AppendUint64(p, m.Term)
 }
 
-func encodeSegment(prev uint32) []byte {
-	return binary.LittleEndian.AppendUint32(make([]byte, 0, segmentSize), prev)
+func encodeSegment(dst []byte, prev uint32) []byte {
+	return binary.LittleEndian.AppendUint32(dst, prev)
 }
 
 // rawRecord is one record located in the byte stream, not yet interpreted.

@@ -92,6 +92,9 @@ type WAL struct {
 
 	releasedRecords uint64
 	releasedBytes   uint64
+
+	// scratch is reused to encode each record's payload.
+	scratch []byte
 }
 
 // New returns an empty WAL.
@@ -150,7 +153,8 @@ func (w *WAL) AppendSnapshot(m SnapshotMarker) error {
 		return fmt.Errorf("%w: %v", ErrInvalidRecord, err)
 	}
 	w.log.applySnapshot(m)
-	w.snapRecord = w.write(RecordSnapshot, encodeSnapshot(m))
+	w.scratch = encodeSnapshot(w.scratch[:0], m)
+	w.snapRecord = w.write(RecordSnapshot, w.scratch)
 	return nil
 }
 
@@ -184,9 +188,9 @@ func (w *WAL) checkEntries(ents []Entry) error {
 }
 
 func (w *WAL) writeEntry(e Entry) {
-	var scratch [64]byte
 	w.log.appendEntry(e)
-	w.write(RecordEntry, encodeEntry(scratch[:0], e))
+	w.scratch = encodeEntry(w.scratch[:0], e)
+	w.write(RecordEntry, w.scratch)
 	seg := &w.segments[len(w.segments)-1]
 	seg.maxEntryIndex = max(seg.maxEntryIndex, e.Index)
 }
@@ -194,7 +198,8 @@ func (w *WAL) writeEntry(e Entry) {
 func (w *WAL) writeHardState(hs HardState) {
 	// Write before updating hardState: if this write starts a segment, the
 	// segment's copy must be the previous hard state, not a duplicate.
-	w.write(RecordHardState, encodeHardState(hs))
+	w.scratch = encodeHardState(w.scratch[:0], hs)
+	w.write(RecordHardState, w.scratch)
 	w.hardState = hs
 }
 
@@ -212,9 +217,12 @@ func (w *WAL) write(t RecordType, payload []byte) int {
 // the new one still says what the member last promised.
 func (w *WAL) cut() {
 	w.segments = append(w.segments, segment{firstRecord: len(w.records)})
-	w.writeRaw(RecordSegment, encodeSegment(w.crc))
+	// A stack buffer, not scratch: cut runs in the middle of write, whose
+	// payload is in scratch.
+	var buf [hardStateSize]byte
+	w.writeRaw(RecordSegment, encodeSegment(buf[:0], w.crc))
 	if !w.hardState.IsEmpty() {
-		w.writeRaw(RecordHardState, encodeHardState(w.hardState))
+		w.writeRaw(RecordHardState, encodeHardState(buf[:0], w.hardState))
 	}
 }
 
