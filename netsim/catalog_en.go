@@ -185,6 +185,7 @@ var English = &Catalog{
 		"drop/link":                    "the link loses {member}'s {w:Type} {msg} to {peer}",
 		"drop/partition":               "{member}'s {w:Type} {msg} cannot reach {peer} across the partition",
 		"drop/down":                    "{member}'s {w:Type} {msg} is lost: {peer} is down",
+		"no-duplicate":                 "the link would duplicate {member}'s {w:Type} {msg} to {peer}, but proposals travel on a stream that never delivers twice",
 		"duplicate":                    "the link duplicates {member}'s {w:Type} to {peer} as {msg}",
 
 		// Faults and the network's shape.

@@ -21,7 +21,7 @@ func (w *World) crashClient(name string) error {
 			// It never sent anything, so it certainly had no effect.
 			p.op.Status = StatusError
 		}
-		p.op.ErrCode, p.op.ErrText = errorCode(ErrClientCrashed), ErrClientCrashed.Error()
+		p.op.ErrCode, p.op.ErrText = ErrorCode(ErrClientCrashed), ErrClientCrashed.Error()
 		w.addHistory(p.op)
 	}
 	c.ops = nil

@@ -404,7 +404,7 @@ func (w *World) finishOp(c *client, p *pendingOp, status string, err error, from
 		p.op.Member = from
 	}
 	if err != nil {
-		p.op.ErrCode, p.op.ErrText = errorCode(err), err.Error()
+		p.op.ErrCode, p.op.ErrText = ErrorCode(err), err.Error()
 	}
 	w.addHistory(p.op)
 	c.lastReply = p.op.ID
@@ -445,8 +445,12 @@ func describeResult(op *Op) string {
 	return "ok"
 }
 
-// errorCode is a stable short name for an error, for expectations and the UI.
-func errorCode(err error) string {
+// ErrorCode is a stable short name for an error, for `expect reply c1
+// error=CODE` and the UI: "compacted", "future-rev", "lease-not-found",
+// "gave-up", "timeout", "connection-lost", "connection-refused",
+// "client-crashed", "no-leader", "proposal-dropped", "not-leader", and
+// "error" for anything else.
+func ErrorCode(err error) string {
 	var notLeader *member.NotLeaderError
 	switch {
 	case errors.Is(err, kvstate.ErrCompacted):

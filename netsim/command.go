@@ -1,6 +1,9 @@
 package netsim
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // cmdKind names a command the world was given.
 type cmdKind uint8
@@ -58,12 +61,19 @@ func (w *World) do(c command) (int, error) {
 	w.fork()
 	c.steps, c.at = w.steps, w.now
 	res, err := w.apply(c)
-	if err != nil {
+	if err != nil && !changedWorld(err) {
 		return 0, err
 	}
 	w.tl.commands = append(w.tl.commands[:w.nCommands], c)
 	w.nCommands++
-	return res, nil
+	return res, err
+}
+
+// changedWorld reports whether a command's error still left its mark on the
+// world (so a replay must repeat it): only a failed restart does.
+func changedWorld(err error) bool {
+	var rf *RestartFailedError
+	return errors.As(err, &rf)
 }
 
 // applyRedo applies the next recorded command if the world has reached the
@@ -86,7 +96,7 @@ func (w *World) applyRedoUntil(t Time) bool {
 		w.now = c.at
 	}
 	w.nCommands++
-	if _, err := w.apply(c); err != nil {
+	if _, err := w.apply(c); err != nil && !changedWorld(err) {
 		// The same command at the same point of a deterministic world
 		// cannot fail the second time unless determinism is broken.
 		panic(fmt.Sprintf("netsim: replaying a recorded command failed: %v", err))

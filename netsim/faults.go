@@ -40,6 +40,21 @@ func (w *World) Restart(id uint64) error {
 	return err
 }
 
+// RestartFailedError reports a restart that found the member's disk
+// unusable (a corrupt WAL, errors.As a *wal.CorruptionError through Unwrap).
+// Unlike other refusals it did change the world: the member is now
+// StateFailed, and the command stays in the world's command log.
+type RestartFailedError struct {
+	Member uint64
+	Err    error
+}
+
+func (e *RestartFailedError) Error() string {
+	return fmt.Sprintf("%s cannot restart: %v", MemberName(e.Member), e.Err)
+}
+
+func (e *RestartFailedError) Unwrap() error { return e.Err }
+
 // Pause freezes member id, as a long garbage-collection pause or a stopped
 // VM does: its clock and processing stop, and messages and requests to it
 // wait until Resume.
@@ -108,7 +123,7 @@ func (w *World) restart(id uint64) error {
 	if err != nil {
 		n.state = StateFailed
 		w.record(Record{Kind: "restart-failed", Member: id, Args: []Arg{{"error", err.Error()}}})
-		return fmt.Errorf("%s cannot restart: %w", MemberName(id), err)
+		return &RestartFailedError{Member: id, Err: err}
 	}
 	n.m, n.state, n.durableLog = m, StateUp, nil
 	st := m.Status()

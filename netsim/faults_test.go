@@ -3,6 +3,8 @@ package netsim
 import (
 	"testing"
 
+	"github.com/raft-playground/playground/core/wal"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -67,13 +69,20 @@ func TestCorruptWALKeepsMemberDown(t *testing.T) {
 	f := follower(t, w)
 	require.NoError(t, w.Crash(f, CrashCorrupt))
 	err := w.Restart(f)
-	require.Error(t, err)
+	var rf *RestartFailedError
+	require.ErrorAs(t, err, &rf)
+	var ce *wal.CorruptionError
+	assert.ErrorAs(t, err, &ce, "the WAL's own error is inside")
 	mv, _ := w.Member(f)
 	assert.Equal(t, StateFailed, mv.State)
 	assert.NotEmpty(t, recordsOf(w, 0, "restart-failed"))
 	assert.Error(t, w.Restart(f), "a failed member does not restart")
-	require.NoError(t, w.RunFor(2*Second))
+	at := w.Now()
+	require.NoError(t, w.RunFor(6*Second))
 	require.NoError(t, w.CheckSafety())
+	require.NoError(t, w.Seek(at))
+	mv, _ = w.Member(f)
+	assert.Equal(t, StateFailed, mv.State, "a rewind replays the failed restart too")
 }
 
 func TestCrashRefusals(t *testing.T) {

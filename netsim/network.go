@@ -44,6 +44,9 @@ type network struct {
 	inFlight    map[uint64]*flight
 	nextMsgID   uint64
 	rng         *rand.Rand
+	// skippedDup is set by send when the duplicate knob fired on a message
+	// that is never duplicated (a forwarded proposal).
+	skippedDup bool
 }
 
 func newNetwork(defaults LinkSettings, rng *rand.Rand) network {
@@ -68,6 +71,14 @@ func (n *network) send(m raft.Message, now Time) []*flight {
 	copies := 1
 	if chance(n.rng, link.DuplicatePercent) {
 		copies = 2
+		if m.Type == raft.MsgProp {
+			// A forwarded proposal travels on the members' peer stream (etcd
+			// uses TCP), which never delivers a message twice. Raft's own
+			// messages are idempotent, but a second proposal would be a
+			// second command, applied twice. The caller records the skip.
+			copies = 1
+			n.skippedDup = true
+		}
 	}
 	out := make([]*flight, 0, copies)
 	sum := summarize(m)

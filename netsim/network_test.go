@@ -185,3 +185,28 @@ func TestPartitionRefusesBadGroups(t *testing.T) {
 	assert.ErrorContains(t, w.Partition([][]uint64{{}}), "empty")
 	assert.Equal(t, before, w.net.group)
 }
+
+func TestForwardedProposalsAreNeverDuplicated(t *testing.T) {
+	w := newWorld(t, nil)
+	leaderIs(t, w, 3)
+	// c1 talks to s1, which forwards its proposals to the leader s3.
+	require.NoError(t, w.SetLink(1, 3, LinkSettings{LatencyMin: 5 * Millisecond, LatencyMax: 5 * Millisecond, DuplicatePercent: 100}))
+	since := len(w.Events(0))
+	id, err := w.Put("c1", "k", "v", "")
+	require.NoError(t, err)
+	op := runOp(t, w, "c1", id)
+	require.Equal(t, StatusOK, op.Status, op.ErrText)
+	props := 0
+	for _, r := range between(recordsOf(w, since, "send"), 1, 3) {
+		if r.Reason == "propose" {
+			props++
+		}
+	}
+	assert.Equal(t, 1, props)
+	assert.NotEmpty(t, recordsOf(w, since, "no-duplicate"), "the trace says why the proposal was not duplicated")
+	for _, r := range between(recordsOf(w, since, "duplicate"), 1, 3) {
+		assert.NotEqual(t, "propose", r.Reason)
+	}
+	kv, _, _ := w.LocalGet(3, "k")
+	assert.Equal(t, int64(1), kv.Version, "the put was applied once")
+}

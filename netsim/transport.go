@@ -6,7 +6,8 @@ import "github.com/raft-playground/playground/core/raft"
 // link or the partition loses is recorded as dropped at once and stays
 // visible in the view until it would have arrived.
 func (w *World) send(m raft.Message) {
-	for _, f := range w.net.send(m, w.now) {
+	flights := w.net.send(m, w.now)
+	for _, f := range flights {
 		sum := f.summary
 		kind := "send"
 		if f.Duplicate {
@@ -18,6 +19,10 @@ func (w *World) send(m raft.Message) {
 			w.record(Record{Kind: "drop", Reason: f.DropReason, Member: m.From, Peer: m.To, MsgID: f.ID, Detail: sum})
 		}
 		w.sched.schedule(event{at: f.Deliver, kind: evDeliver, id: f.ID})
+	}
+	if w.net.skippedDup {
+		w.net.skippedDup = false
+		w.record(Record{Kind: "no-duplicate", Member: m.From, Peer: m.To, MsgID: flights[0].ID, Detail: flights[0].summary})
 	}
 }
 
