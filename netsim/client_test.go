@@ -224,6 +224,11 @@ func TestWatchResumesAfterMemberCrash(t *testing.T) {
 		assert.Greater(t, revs[i], revs[i-1], "revisions in order without repeats")
 	}
 	assert.Len(t, members, 2, "the watch moved to another member")
+	for _, d := range w.WatchDeliveries() {
+		assert.Equal(t, int64(0), d.StartRev)
+		assert.Positive(t, d.CreatedRev, "the creation revision stays with the resumed watch")
+		assert.Equal(t, w.WatchDeliveries()[0].CreatedRev, d.CreatedRev)
+	}
 	assert.NotEmpty(t, recordsOf(w, 0, "watch-resume"))
 }
 

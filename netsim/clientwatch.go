@@ -20,7 +20,9 @@ type clientWatch struct {
 	// nextRev is the revision to resume from after the last event received
 	// (0: not known yet, resume as first asked).
 	nextRev int64
-	events  int
+	// createdRev is the store revision when the watch was first created.
+	createdRev int64
+	events     int
 	// lock is the lock slot the watch serves (-1: the client's own watch).
 	lock int
 	// opID is the watch operation waiting for the creation (-1: none).
@@ -78,7 +80,11 @@ func (w *World) onWatchReply(c *client, slot int, reqID uint64, r member.Reply) 
 		return
 	}
 	for _, resp := range r.Watch {
-		w.addWatchDelivery(WatchDelivery{Client: c.name, Watch: wt.number, At: w.now, Member: r.From, Key: wt.req.Key, RangeEnd: wt.req.RangeEnd, Response: resp})
+		if resp.Created && wt.createdRev == 0 {
+			wt.createdRev = resp.Header.Revision
+		}
+		w.addWatchDelivery(WatchDelivery{Client: c.name, Watch: wt.number, At: w.now, Member: r.From, Key: wt.req.Key, RangeEnd: wt.req.RangeEnd,
+			StartRev: wt.req.StartRevision, CreatedRev: wt.createdRev, Response: resp})
 		if resp.Created {
 			wt.watchID = resp.WatchID
 			if wt.nextRev == 0 {

@@ -93,9 +93,14 @@ type WatchDelivery struct {
 	At     Time   `json:"atUs"`
 	Member uint64 `json:"member"`
 	// Key and RangeEnd are what the watch covers.
-	Key      string                `json:"key"`
-	RangeEnd string                `json:"rangeEnd,omitempty"`
-	Response kvstate.WatchResponse `json:"response"`
+	Key      string `json:"key"`
+	RangeEnd string `json:"rangeEnd,omitempty"`
+	// StartRev is the revision the client first asked to watch from (0: the
+	// next one); CreatedRev the store revision when the watch was first
+	// created (0 until then). A resumed watch keeps both.
+	StartRev   int64                 `json:"startRev"`
+	CreatedRev int64                 `json:"createdRev"`
+	Response   kvstate.WatchResponse `json:"response"`
 }
 
 // addHistory records an operation's current state.

@@ -136,6 +136,7 @@ func (w *World) observe(n *node, events []member.Event) {
 		return log
 	}
 	applied := false
+	var lastApplied uint64
 	for i := range events {
 		e := &events[i]
 		switch e.Kind {
@@ -152,8 +153,12 @@ func (w *World) observe(n *node, events []member.Event) {
 			}
 		case member.EventApplied, member.EventSnapshotRestored:
 			applied = true
+			lastApplied = max(lastApplied, e.Index)
 			w.checkApplied(n, e.Index, e.Term)
 		}
+	}
+	if applied && w.violation == nil {
+		w.advanceTruth(n, lastApplied)
 	}
 	if idx := w.appliedIndex(n); applied && idx%hashEvery == 0 && w.violation == nil {
 		h := n.m.Store().Hash()

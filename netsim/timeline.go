@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/raft-playground/playground/core/raft"
+	"github.com/raft-playground/playground/kvstate"
 )
 
 // timeline holds the world's append-only logs: the trace, the client
@@ -26,6 +27,7 @@ type timeline struct {
 	recordBase  int
 	history     []historyEvent
 	watch       []WatchDelivery
+	storeEvents []kvstate.Event
 	commands    []command
 	checkpoints []checkpoint
 }
@@ -111,6 +113,7 @@ func (w *World) fork() {
 	tl.records = tl.records[:max(0, w.nRecords-tl.recordBase)]
 	tl.history = tl.history[:w.nHistory]
 	tl.watch = tl.watch[:w.nWatch]
+	tl.storeEvents = tl.storeEvents[:w.nStoreEvents]
 	cps := w.tl.checkpoints
 	for len(cps) > 0 && cps[len(cps)-1].steps > w.steps {
 		cps = cps[:len(cps)-1]

@@ -40,8 +40,10 @@ type World struct {
 	violation *SafetyViolation
 	// nRecords, nHistory, nWatch and nCommands are how much of the shared
 	// timeline belongs to this world (see timeline).
-	nRecords, nHistory, nWatch, nCommands int
-	tl                                    *timeline
+	nRecords, nHistory, nWatch, nCommands, nStoreEvents int
+	// truth is the ground-truth store behind StoreEvents.
+	truth truth
+	tl    *timeline
 	// nextCheckpoint is when the next rewind checkpoint is due.
 	nextCheckpoint Time
 }
@@ -83,6 +85,7 @@ func New(cfg Config) (*World, error) {
 		w.nodes[id] = &node{id: id, state: stateAbsent, rng: w.childRand()}
 	}
 	w.safety.init()
+	w.truth = newTruth()
 	voters := make([]uint64, cfg.Size)
 	for i := range voters {
 		voters[i] = uint64(i + 1)
