@@ -196,13 +196,9 @@ func describeLeadership(w *netsim.World) string {
 // scenario goes on to look at that (`expect down s1`).
 func (s *Session) restart(id uint64) (string, error) {
 	err := s.world.Restart(id)
-	if err == nil {
-		return "", nil
-	}
-	for _, m := range s.world.View(0).Members {
-		if m.ID == id && m.State == netsim.StateFailed {
-			return fmt.Sprintf("%s stays down: its WAL failed verification", m.Name), nil
-		}
+	var failed *netsim.RestartFailedError
+	if errors.As(err, &failed) {
+		return fmt.Sprintf("%s stays down: its WAL failed verification", netsim.MemberName(id)), nil
 	}
 	return "", err
 }
