@@ -144,12 +144,7 @@ func (w *World) observe(n *node, events []member.Event) {
 			w.observeRaft(n, &e.Raft, entries)
 		case member.EventPersisted:
 			if e.Count > 0 {
-				hi := e.Index + uint64(e.Count) - 1
-				if log == nil {
-					w.checkAppended(n, e.Index, hi, entriesIn(n, max(e.Index, 2)-1, hi))
-				} else {
-					w.checkAppended(n, e.Index, hi, log)
-				}
+				w.checkAppendOnly(n, e.Index, e.Index+uint64(e.Count)-1)
 			}
 		case member.EventApplied, member.EventSnapshotRestored:
 			applied = true
@@ -268,51 +263,47 @@ func entriesIn(n *node, lo, hi uint64) []raft.Entry {
 	return n.m.LogEntries()
 }
 
-// checkAppended verifies log matching and the leader's append-only rule for
-// the entries lo..hi a member just wrote.
-func (w *World) checkAppended(n *node, lo, hi uint64, log []raft.Entry) {
+// checkAppendOnly verifies the leader's append-only rule for the entries
+// lo..hi a member just wrote.
+func (w *World) checkAppendOnly(n *node, lo, hi uint64) {
 	s := &w.safety
-	if t := s.leading[n.id]; t != 0 {
-		if lo <= s.leaderLast[n.id] {
-			w.violate(SafetyViolation{Rule: RuleLeaderAppendOnly, Members: []uint64{n.id}, Index: lo, Term: t,
-				Detail: fmt.Sprintf("%s, leader of term %d, rewrote its log from index %d although it ended at %d", MemberName(n.id), t, lo, s.leaderLast[n.id])})
-			return
-		}
-		s.leaderLast[n.id] = hi
-	}
-	if len(log) == 0 {
+	t := s.leading[n.id]
+	if t == 0 {
 		return
 	}
-	first := log[0].Index
-	termAt := func(idx uint64) (uint64, bool) {
-		if idx < first || idx-first >= uint64(len(log)) {
-			return 0, false
-		}
-		return log[idx-first].Term, true
+	if lo <= s.leaderLast[n.id] {
+		w.violate(SafetyViolation{Rule: RuleLeaderAppendOnly, Members: []uint64{n.id}, Index: lo, Term: t,
+			Detail: fmt.Sprintf("%s, leader of term %d, rewrote its log from index %d although it ended at %d", MemberName(n.id), t, lo, s.leaderLast[n.id])})
+		return
 	}
-	for idx := lo; idx <= hi; idx++ {
-		term, ok := termAt(idx)
-		if !ok {
-			continue
-		}
-		prev, prevKnown := termAt(idx - 1)
-		e := log[idx-first]
-		fact := entryFact{dataHash: entryHash(e), prevTerm: prev}
-		old, seen := s.entries[entryKey{idx, term}]
+	s.leaderLast[n.id] = hi
+}
+
+// checkEntries verifies Log Matching for a run of entries that member who
+// holds, the entry before them being of term prevTerm: every entry of
+// a given index and term must have the same content and follow an entry of
+// the same term wherever it appears. It runs on every append a member
+// sends, which shows the sender's log without copying it; followers only
+// ever store what such appends carry, and CheckSafety compares whole logs.
+func (w *World) checkEntries(who, prevTerm uint64, ents []raft.Entry) {
+	s := &w.safety
+	for _, e := range ents {
+		fact := entryFact{dataHash: entryHash(e), prevTerm: prevTerm}
+		key := entryKey{e.Index, e.Term}
+		old, seen := s.entries[key]
 		switch {
 		case !seen:
-			if prevKnown || idx == 1 {
-				s.entries[entryKey{idx, term}] = fact
-			}
+			s.entries[key] = fact
 		case old.dataHash != fact.dataHash:
-			w.violate(SafetyViolation{Rule: RuleLogMatching, Members: []uint64{n.id}, Index: idx, Term: term,
-				Detail: fmt.Sprintf("%s holds a different entry at index %d, term %d than another member did", MemberName(n.id), idx, term)})
+			w.violate(SafetyViolation{Rule: RuleLogMatching, Members: []uint64{who}, Index: e.Index, Term: e.Term,
+				Detail: fmt.Sprintf("%s holds a different entry at index %d, term %d than another member did", MemberName(who), e.Index, e.Term)})
 			return
-		case prevKnown && old.prevTerm != fact.prevTerm:
-			w.violate(SafetyViolation{Rule: RuleLogMatching, Members: []uint64{n.id}, Index: idx, Term: term,
-				Detail: fmt.Sprintf("%s's entry %d of term %d follows an entry of term %d, another member's follows term %d", MemberName(n.id), idx, term, fact.prevTerm, old.prevTerm)})
+		case old.prevTerm != fact.prevTerm:
+			w.violate(SafetyViolation{Rule: RuleLogMatching, Members: []uint64{who}, Index: e.Index, Term: e.Term,
+				Detail: fmt.Sprintf("%s's entry %d of term %d follows an entry of term %d, another member's follows term %d", MemberName(who), e.Index, e.Term, fact.prevTerm, old.prevTerm)})
 			return
 		}
+		prevTerm = e.Term
 	}
 }
 

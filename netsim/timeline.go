@@ -21,10 +21,8 @@ import (
 // world: running forward applies them again at the same step, until a new
 // command forks the timeline and drops that future.
 type timeline struct {
-	// records[i] is the trace record with Seq recordBase+i+1: the records
-	// before recordBase were dropped by Config.TraceKeep.
-	records     []Record
-	recordBase  int
+	// records is the trace; Config.TraceKeep may drop its oldest part.
+	records     recordLog
 	history     []historyEvent
 	watch       []WatchDelivery
 	storeEvents []kvstate.Event
@@ -110,7 +108,7 @@ func (w *World) Seek(t Time) error {
 func (w *World) fork() {
 	tl := w.tl
 	tl.commands = tl.commands[:w.nCommands]
-	tl.records = tl.records[:max(0, w.nRecords-tl.recordBase)]
+	tl.records.truncate(w.nRecords)
 	tl.history = tl.history[:w.nHistory]
 	tl.watch = tl.watch[:w.nWatch]
 	tl.storeEvents = tl.storeEvents[:w.nStoreEvents]
@@ -133,30 +131,10 @@ func put[T any](log *[]T, i int, v T) {
 	*log = append(*log, v)
 }
 
-// pruneEvery is how many records may pile up beyond the kept window before
-// the old ones are dropped; dropping in chunks keeps the cost amortized.
-const pruneEvery = 1 << 14
-
-// pruneRecords drops the records older than Config.TraceKeep.
+// pruneRecords drops the trace records older than Config.TraceKeep, a
+// chunk at a time.
 func (w *World) pruneRecords() {
-	keep := w.cfg.TraceKeep
-	tl := w.tl
-	if keep == 0 || len(tl.records) < 2*pruneEvery || w.nRecords-tl.recordBase != len(tl.records) {
-		return
+	if keep := w.cfg.TraceKeep; keep > 0 && w.nRecords == w.tl.records.end() {
+		w.tl.records.dropBefore(w.now.Add(-keep))
 	}
-	horizon := w.now.Add(-keep)
-	cut, _ := slices.BinarySearchFunc(tl.records, horizon, func(r Record, t Time) int {
-		switch {
-		case r.At < t:
-			return -1
-		case r.At > t:
-			return 1
-		}
-		return 0
-	})
-	if cut < pruneEvery {
-		return
-	}
-	tl.records = slices.Clone(tl.records[cut:])
-	tl.recordBase += cut
 }

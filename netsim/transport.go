@@ -6,6 +6,9 @@ import "github.com/raft-playground/playground/core/raft"
 // link or the partition loses is recorded as dropped at once and stays
 // visible in the view until it would have arrived.
 func (w *World) send(m raft.Message) {
+	if m.Type == raft.MsgApp && len(m.Entries) > 0 {
+		w.checkEntries(m.From, m.LogTerm, m.Entries)
+	}
 	flights := w.net.send(m, w.now)
 	for _, f := range flights {
 		sum := f.summary

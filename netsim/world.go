@@ -233,27 +233,17 @@ func (w *World) record(r Record) {
 	r.At = w.now
 	w.nRecords++
 	r.Seq = w.nRecords
-	i := w.nRecords - 1 - w.tl.recordBase
-	if i < 0 {
-		// A replay older than the kept window: the record was dropped.
-		return
+	w.tl.records.put(w.nRecords-1, r)
+	if w.nRecords%recordChunk == 0 {
+		w.pruneRecords()
 	}
-	put(&w.tl.records, i, r)
-	w.pruneRecords()
 }
 
 // Events returns the trace records after cursor since (0: all of them that
 // are kept, see Config.TraceKeep). The slice is shared with the world; do
 // not modify it.
 func (w *World) Events(since int) []Record {
-	base := w.tl.recordBase
-	lo := min(max(since, base), w.nRecords) - base
-	hi := w.nRecords - base
-	if hi <= 0 {
-		return nil
-	}
-	lo = max(lo, 0)
-	return w.tl.records[lo:hi:hi]
+	return w.tl.records.slice(max(since, 0), w.nRecords)
 }
 
 // Feed renders the records after since for the UI's explanation feed.
