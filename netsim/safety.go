@@ -128,20 +128,13 @@ func (w *World) violate(v SafetyViolation) {
 // afford them after every event.
 func (w *World) observe(n *node, events []member.Event) {
 	s := &w.safety
-	var log []raft.Entry // fetched at most once, when an event needs it
-	entries := func() []raft.Entry {
-		if log == nil && n.m != nil {
-			log = n.m.LogEntries()
-		}
-		return log
-	}
 	applied := false
 	var lastApplied uint64
 	for i := range events {
 		e := &events[i]
 		switch e.Kind {
 		case member.EventRaft:
-			w.observeRaft(n, &e.Raft, entries)
+			w.observeRaft(n, &e.Raft)
 		case member.EventPersisted:
 			if e.Count > 0 {
 				w.checkAppendOnly(n, e.Index, e.Index+uint64(e.Count)-1)
@@ -183,7 +176,7 @@ func (w *World) appliedIndex(n *node) uint64 {
 
 // observeRaft checks election safety and leader completeness when a member
 // wins an election, and tracks who leads for the append-only rule.
-func (w *World) observeRaft(n *node, e *raft.Event, entries func() []raft.Entry) {
+func (w *World) observeRaft(n *node, e *raft.Event) {
 	s := &w.safety
 	switch e.Kind {
 	case raft.EventBecameLeader:
@@ -196,7 +189,9 @@ func (w *World) observeRaft(n *node, e *raft.Event, entries func() []raft.Entry)
 		s.leading[n.id] = e.Term
 		// The empty entry at e.Index is the leader's first append.
 		s.leaderLast[n.id] = e.Index - 1
-		w.checkComplete(n, e.Term, entries())
+		if n.m != nil {
+			w.checkComplete(n, e.Term, n.m.LogEntries())
+		}
 	case raft.EventCommitAdvanced:
 		if e.Reason == raft.ReasonQuorumReplicated {
 			s.markCommitted(e.Term, e.Commit)

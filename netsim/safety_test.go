@@ -30,7 +30,7 @@ func TestSafetyCheckersCatchViolations(t *testing.T) {
 	}{
 		{"a second leader in a term", RuleElectionSafety, func(t *testing.T, w *World) {
 			other := follower(t, w)
-			w.observeRaft(w.nodes[other], &raft.Event{Kind: raft.EventBecameLeader, Node: other, Term: w.Term(), Index: 100}, func() []raft.Entry { return nil })
+			w.observeRaft(w.nodes[other], &raft.Event{Kind: raft.EventBecameLeader, Node: other, Term: w.Term(), Index: 100})
 		}},
 		{"different entries applied at one index", RuleStateMachineSafety, func(t *testing.T, w *World) {
 			// Claim the next index was applied with a term no entry has.
