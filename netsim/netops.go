@@ -34,7 +34,7 @@ func (w *World) Heal() {
 
 // Link returns the knobs of the link from one member to another.
 func (w *World) Link(from, to uint64) (LinkSettings, error) {
-	if err := checkLinkEnds(from, to); err != nil {
+	if err := w.checkLinkEnds(from, to); err != nil {
 		return LinkSettings{}, err
 	}
 	return w.net.links[from][to], nil
@@ -54,10 +54,11 @@ func (w *World) ResetLink(from, to uint64) error {
 	return err
 }
 
-func checkLinkEnds(from, to uint64) error {
+// checkLinkEnds refuses a link whose ends are not two members of the world.
+func (w *World) checkLinkEnds(from, to uint64) error {
 	for _, id := range []uint64{from, to} {
-		if id < 1 || id > MaxMembers {
-			return fmt.Errorf("there is no member %d: members are s1 to s%d", id, MaxMembers)
+		if _, err := w.member(id); err != nil {
+			return err
 		}
 	}
 	if from == to {
@@ -127,7 +128,7 @@ func (w *World) heal() {
 }
 
 func (w *World) setLink(from, to uint64, s LinkSettings) error {
-	if err := checkLinkEnds(from, to); err != nil {
+	if err := w.checkLinkEnds(from, to); err != nil {
 		return err
 	}
 	if err := s.Validate(); err != nil {
@@ -145,7 +146,7 @@ func (w *World) setLink(from, to uint64, s LinkSettings) error {
 }
 
 func (w *World) resetLink(from, to uint64) error {
-	if err := checkLinkEnds(from, to); err != nil {
+	if err := w.checkLinkEnds(from, to); err != nil {
 		return err
 	}
 	w.net.links[from][to] = w.net.defaults

@@ -121,6 +121,7 @@ func TestResetLinkRestoresDefaults(t *testing.T) {
 	assert.Equal(t, LinkSettings{LatencyMin: 5 * Millisecond, LatencyMax: 15 * Millisecond}, got)
 	assert.Error(t, w.SetLink(1, 1, LinkSettings{}), "a link joins two members")
 	assert.Error(t, w.SetLink(1, 12, LinkSettings{}))
+	assert.ErrorContains(t, w.SetLink(1, 9, LinkSettings{}), "s9 is not part of this world", "s9 in a 5-member cluster")
 }
 
 func TestPartitionsBlockBothWays(t *testing.T) {
