@@ -5,13 +5,16 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"github.com/raft-playground/playground/netsim/script"
 )
 
 // runScript runs one scenario script and prints its trace. A bad line or a
-// failed expectation is printed with its line number, and the exit status is 1.
-func runScript(args []string, stdout, stderr io.Writer) int {
+// failed expectation is printed with its line number, and the exit status is
+// 1. A panic inside the world (a broken invariant, a bug) is reported the
+// same way, with its stack, after the trace up to that point.
+func runScript(args []string, stdout, stderr io.Writer) (code int) {
 	if len(args) != 1 {
 		fmt.Fprint(stderr, "usage: raftsim run FILE\n")
 		return 2
@@ -22,6 +25,13 @@ func runScript(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	out := bufio.NewWriter(stdout)
+	defer func() {
+		if v := recover(); v != nil {
+			out.Flush()
+			fmt.Fprintf(stderr, "%s: internal error (a bug, please report it with this script): panic: %v\n%s", args[0], v, debug.Stack())
+			code = 1
+		}
+	}()
 	_, err = script.RunScript(string(text), out)
 	out.Flush()
 	if err != nil {
