@@ -101,3 +101,20 @@ func BenchmarkSeek(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkCheckpoint copies the world of a ten-minute session, as every
+// checkpoint and every rewind does.
+func BenchmarkCheckpoint(b *testing.B) {
+	cfg := DefaultConfig()
+	cfg.SnapshotEvery = 1000
+	cfg.CheckpointEvery = 0
+	w, err := New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	steadyLoad(b, w, Time(10*Minute))
+	b.ResetTimer()
+	for b.Loop() {
+		snapshotWorld(w)
+	}
+}

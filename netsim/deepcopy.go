@@ -93,8 +93,14 @@ func (c *copier) value(dst, src reflect.Value, path string) {
 			return
 		}
 		out := reflect.MakeSlice(t, src.Len(), src.Cap())
-		for i := 0; i < src.Len(); i++ {
-			c.value(out.Index(i), src.Index(i), path)
+		if elem := t.Elem(); !hasPointers(elem) || slices.Contains(c.shallow, elem) {
+			// Plain data (a WAL's bytes, a list of indexes) is copied in
+			// one move.
+			reflect.Copy(out, src)
+		} else {
+			for i := 0; i < src.Len(); i++ {
+				c.value(out.Index(i), src.Index(i), path)
+			}
 		}
 		dst.Set(out)
 	case reflect.Array:

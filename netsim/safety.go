@@ -79,6 +79,24 @@ type safety struct {
 // commitMark says a leader of term knew index committed.
 type commitMark struct{ term, index uint64 }
 
+// prune forgets what no member can touch again: entries and store hashes at
+// or below floor, the lowest snapshot index of any member (a member
+// never sends, stores or re-applies entries its snapshot covers). It keeps
+// checkpoints small in long sessions. Deleting from a map in its random
+// order is fine: the result does not depend on the order.
+func (s *safety) prune(floor uint64) {
+	for k := range s.entries {
+		if k.index <= floor {
+			delete(s.entries, k)
+		}
+	}
+	for idx := range s.hashes {
+		if idx <= floor {
+			delete(s.hashes, idx)
+		}
+	}
+}
+
 // markCommitted records that a leader of term counted index as committed.
 func (s *safety) markCommitted(term, index uint64) {
 	i := len(s.commitMarks)

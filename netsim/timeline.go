@@ -76,6 +76,37 @@ func (w *World) checkpointIfDue() {
 	w.tl.checkpoints = slices.Insert(cps, i, cp)
 }
 
+// pruneInterval is the virtual time between two prunings of the safety
+// checker's memory.
+const pruneInterval = 5 * Second
+
+// pruneIfDue forgets, every pruneInterval, what the safety checks can no
+// longer need (see safety.prune). It runs at the same steps in a replay as
+// in the original run, so both worlds stay alike.
+func (w *World) pruneIfDue() {
+	if w.now < w.nextPrune {
+		return
+	}
+	w.nextPrune = w.now.Add(pruneInterval)
+	w.safety.prune(w.snapshotFloor())
+}
+
+// snapshotFloor is the lowest snapshot index of any member of the world,
+// crashed ones included: nothing at or below it is ever sent or applied
+// again.
+func (w *World) snapshotFloor() uint64 {
+	floor := uint64(1<<64 - 1)
+	for _, n := range w.nodes[1:] {
+		if n.state != stateAbsent {
+			floor = min(floor, n.disk.Snapshot.Metadata.Index)
+		}
+	}
+	if floor == 1<<64-1 {
+		return 0
+	}
+	return floor
+}
+
 // Seek moves the world to virtual time t. It restores the latest
 // checkpoint at or before t when that is closer to t than the present (so
 // seeking back, or far ahead in a rewound timeline, is quick) and runs from

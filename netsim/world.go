@@ -44,8 +44,9 @@ type World struct {
 	// truth is the ground-truth store behind StoreEvents.
 	truth truth
 	tl    *timeline
-	// nextCheckpoint is when the next rewind checkpoint is due.
-	nextCheckpoint Time
+	// nextCheckpoint is when the next rewind checkpoint is due, nextPrune
+	// when the safety checker next forgets what it no longer needs.
+	nextCheckpoint, nextPrune Time
 }
 
 // Errors of the run API.
@@ -132,6 +133,7 @@ func (w *World) Step() error {
 	w.now = ev.at
 	w.steps++
 	w.dispatch(ev)
+	w.pruneIfDue()
 	w.checkpointIfDue()
 	return w.violationErr()
 }
