@@ -141,15 +141,19 @@ func (s *session) run(args []safejs.Value) (any, error) {
 	return s.status(), nil
 }
 
-// runUntil runs until a condition holds. "leader" is the condition scripts
-// know (`run until=leader`); max bounds the run.
+// runUntil runs until a condition holds, for at most max (10 s when not
+// given):
+//   - "leader": until exactly one leader exists, as `run until=leader`;
+//     passing max is an error.
+//   - "message": until a member has put a new message on the wire, so a page
+//     can skip quiet time; passing max is a normal return.
 func (s *session) runUntil(args []safejs.Value) (any, error) {
 	cond, err := stringArg(args, 0, "runUntil", "a condition")
 	if err != nil {
 		return nil, err
 	}
-	if cond != "leader" {
-		return nil, badArgument("runUntil: unknown condition %q; the condition scripts know is \"leader\"", cond)
+	if cond != "leader" && cond != "message" {
+		return nil, badArgument("runUntil: unknown condition %q; the conditions are \"leader\" and \"message\"", cond)
 	}
 	limit := defaultRunUntilMax
 	if len(args) > 1 && !args[1].IsUndefined() {
@@ -160,10 +164,38 @@ func (s *session) runUntil(args []safejs.Value) (any, error) {
 	if err := s.require(); err != nil {
 		return nil, err
 	}
-	if err := s.sess.RunUntilLeader(limit); err != nil {
+	if cond == "leader" {
+		err = s.sess.RunUntilLeader(limit)
+	} else {
+		err = s.runUntilMessage(limit)
+	}
+	if err != nil {
 		return nil, err
 	}
 	return s.status(), nil
+}
+
+// messagePollStep is how finely runUntilMessage advances the clock. It is
+// well under the shortest link latency, so the page shows a new message
+// close to the member that sent it.
+const messagePollStep = netsim.Millisecond
+
+// runUntilMessage runs the session in small steps until the world has sent
+// a message or limit has passed. It goes through Session.Run, never around
+// it, so the time is recorded (consecutive runs coalesce into one `run`
+// line) and replaying the script reaches exactly the same world: each step
+// runs every event up to its end, as the recorded `run` does.
+func (s *session) runUntilMessage(limit netsim.Duration) error {
+	w := s.sess.World()
+	sent := w.MessagesSent()
+	for ran := netsim.Duration(0); ran < limit && w.MessagesSent() == sent; {
+		step := min(messagePollStep, limit-ran)
+		if err := s.sess.Run(step); err != nil {
+			return err
+		}
+		ran += step
+	}
+	return nil
 }
 
 // step delivers the next event only.

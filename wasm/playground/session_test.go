@@ -158,6 +158,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"fractional microseconds", "run", []any{1.5}, codeBadArgument},
 		{"duration without unit", "run", []any{"10"}, codeBadArgument},
 		{"unknown condition", "runUntil", []any{"sunrise"}, codeBadArgument},
+		{"run until a message for no time", "runUntil", []any{"message", 0}, codeBadArgument},
 		{"member name out of range", "view", []any{"s10"}, codeBadArgument},
 		{"member as a number", "view", []any{3}, codeBadArgument},
 		{"negative cursor", "events", []any{-1}, codeBadArgument},
@@ -181,5 +182,50 @@ func TestBadInputChangesNothing(t *testing.T) {
 	t.Run("a bad script line is named", func(t *testing.T) {
 		_, msg := errorCode(t, engine, "create", "cluster size=3\nrun 1s\nfly s1\n")
 		assert.Contains(t, msg, "line 3")
+	})
+}
+
+func TestRunUntilMessage(t *testing.T) {
+	t.Run("stops soon after a member sends", func(t *testing.T) {
+		engine := newEngine(t)
+		var st status
+		callInto(t, engine, &st, "create", "cluster size=3 seed=4\nrun until=leader max=5s\nrun 5ms\n")
+		var quiet testView
+		callInto(t, engine, &quiet, "view")
+		var before string
+		callInto(t, engine, &before, "script")
+
+		callInto(t, engine, &st, "runUntil", "message", "10s")
+		var v struct {
+			NowUs    int64 `json:"nowUs"`
+			Messages []struct {
+				SentUs int64 `json:"sentUs"`
+			} `json:"messages"`
+		}
+		callInto(t, engine, &v, "view")
+		require.NotEmpty(t, v.Messages, "a message is on the wire")
+		last := v.Messages[len(v.Messages)-1].SentUs
+		assert.LessOrEqual(t, v.NowUs-last, int64(messagePollStep), "the run stops within one step of the send")
+		assert.Less(t, v.NowUs, quiet.NowUs+10_000_000, "well before max")
+
+		var after string
+		callInto(t, engine, &after, "script")
+		assert.Equal(t, strings.Count(before, "\n"), strings.Count(after, "\n"), "the steps coalesce into the last run line")
+
+		replay := newEngine(t)
+		callInto(t, replay, &st, "create", after)
+		var replayed, live testView
+		callInto(t, replay, &replayed, "view")
+		callInto(t, engine, &live, "view")
+		assert.Equal(t, live, replayed, "the recorded script replays to the same world")
+	})
+
+	t.Run("reaching max without a message is a normal return", func(t *testing.T) {
+		engine := newEngine(t)
+		var st status
+		callInto(t, engine, &st, "create", "cluster size=1\nrun until=leader max=5s\n")
+		start := st.NowUs
+		callInto(t, engine, &st, "runUntil", "message", "50ms")
+		assert.EqualValues(t, start+50_000, st.NowUs)
 	})
 }
