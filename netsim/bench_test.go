@@ -92,7 +92,10 @@ func BenchmarkSeek(b *testing.B) {
 	}
 	end := Time(10 * Minute)
 	steadyLoad(b, w, end)
-	targets := []Time{Time(9*Minute + 59*Second), Time(37 * Second), Time(5*Minute + 4321), Time(2*Minute + 2*Second + 999), end}
+	// The targets include the worst case, just before a checkpoint is due,
+	// when a whole checkpoint interval must be replayed.
+	targets := []Time{Time(9*Minute + 59*Second), Time(37 * Second), Time(5*Minute + 4321), Time(2*Minute + 2*Second + 999), end,
+		Time(4*Minute + 59*Second + 990*Millisecond)}
 	i := 0
 	for b.Loop() {
 		if err := w.Seek(targets[i%len(targets)]); err != nil {
