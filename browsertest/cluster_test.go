@@ -77,6 +77,14 @@ func (p *page) pause() {
 		p.click("play-pause")
 	}
 	p.waitJS(`document.querySelector('[data-testid="play-pause"]').getAttribute("aria-pressed") === "false"`, "the clock to stop")
+	// A frame already asked of the engine may still land; the page has
+	// settled when two polls in a row show the same moment.
+	p.waitJS(`(() => {
+		const t = document.querySelector('[data-testid="virtual-time"]')?.dataset.timeUs;
+		const same = window.__settledAt === t;
+		window.__settledAt = t;
+		return same;
+	})()`, "the page to settle")
 }
 
 // memberAction selects a member in the ring and clicks one of its actions.
@@ -99,9 +107,9 @@ func (p *page) clientOp(client, op string, fields map[string]string) {
 	}
 	const countLine = `((text, line) => text.split("\n").filter(l => l === line).length)(
 		document.querySelector('[data-testid="script-text"]').value,
-		document.querySelector('.client-form .preview')?.textContent ?? "")`
+		document.querySelector('[data-testid="client-preview"]')?.textContent ?? "")`
 	before := eval[int](p, countLine)
-	line := eval[string](p, `document.querySelector('.client-form .preview')?.textContent ?? ""`)
+	line := eval[string](p, `document.querySelector('[data-testid="client-preview"]')?.textContent ?? ""`)
 	p.waitJS(`!document.querySelector('[data-testid="client-submit"]').disabled`, "the Send button to be enabled")
 	p.click("client-submit")
 	p.waitJS(fmt.Sprintf(`(document.querySelector('[data-testid="client-error"]')?.textContent ?? "").trim() !== "" || %s > %d`, countLine, before),
@@ -162,7 +170,7 @@ func TestPutReachesEveryLiveMember(t *testing.T) {
 
 // clientTarget is the member a client card says the client talks to ("" if none).
 func (p *page) clientTarget(client string) string {
-	return eval[string](p, fmt.Sprintf(`((document.querySelector('.client-card[data-client=%q] .client-state')?.textContent ?? "").match(/talks to (s[1-9])/) ?? [])[1] ?? ""`, client))
+	return eval[string](p, fmt.Sprintf(`document.querySelector('.client-card[data-client=%q]')?.dataset.target ?? ""`, client))
 }
 
 // moveToGroup selects a member and moves it into a partition group with the
