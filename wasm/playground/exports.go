@@ -21,8 +21,10 @@ type method func(args []safejs.Value) (any, error)
 // methods. Each call's result crosses into JavaScript as plain data (JSON
 // encoded in Go, parsed in JavaScript), an error becomes {error: {code,
 // message}}, and a panic is recovered and reported the same way, so nothing
-// the engine does can throw into the page.
-func exportObject(methods map[string]method) (safejs.Value, error) {
+// the engine does can throw into the page. After a recovered panic,
+// onPanic runs (if not nil) so the owner can drop state the panic may have
+// left half-changed.
+func exportObject(methods map[string]method, onPanic func()) (safejs.Value, error) {
 	object, err := safejs.Global().Get("Object")
 	if err != nil {
 		return safejs.Value{}, err
@@ -38,7 +40,7 @@ func exportObject(methods map[string]method) (safejs.Value, error) {
 	sort.Strings(names)
 	for _, name := range names {
 		fn, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
-			return callMethod(name, methods[name], args)
+			return callMethod(name, methods[name], args, onPanic)
 		})
 		if err != nil {
 			return safejs.Value{}, err
@@ -53,13 +55,16 @@ func exportObject(methods map[string]method) (safejs.Value, error) {
 }
 
 // callMethod runs one method and converts its outcome into a JavaScript value.
-func callMethod(name string, m method, args []safejs.Value) (result any) {
+func callMethod(name string, m method, args []safejs.Value, onPanic func()) (result any) {
 	defer func() {
 		if r := recover(); r != nil {
 			result = errorValue(&callError{
 				Code:    codeInternal,
 				Message: fmt.Sprintf("%s: internal error: %v\n%s", name, r, debug.Stack()),
 			})
+			if onPanic != nil {
+				onPanic()
+			}
 		}
 	}()
 	value, err := m(args)

@@ -29,6 +29,7 @@ func TestExportObjectTranslatesOutcomes(t *testing.T) {
 		X    int    `json:"x"`
 		Name string `json:"name"`
 	}
+	panics := 0
 	obj, err := exportObject(map[string]method{
 		"value": func([]safejs.Value) (any, error) { return point{X: 3, Name: "<b>s1</b>"}, nil },
 		"plainError": func([]safejs.Value) (any, error) {
@@ -41,7 +42,7 @@ func TestExportObjectTranslatesOutcomes(t *testing.T) {
 			return nil, nil
 		},
 		"unencodable": func([]safejs.Value) (any, error) { return func() {}, nil },
-	})
+	}, func() { panics++ })
 	require.NoError(t, err)
 
 	tests := []struct {
@@ -62,6 +63,7 @@ func TestExportObjectTranslatesOutcomes(t *testing.T) {
 		got := callJS(t, obj, "panics")
 		assert.Contains(t, got, `"code":"internal"`)
 		assert.Contains(t, got, "assignment to entry in nil map")
+		assert.Equal(t, 1, panics, "the owner hears of the panic")
 	})
 	t.Run("an unencodable result is an internal error", func(t *testing.T) {
 		assert.Contains(t, callJS(t, obj, "unencodable"), `"code":"internal"`)

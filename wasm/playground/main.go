@@ -18,7 +18,8 @@ import (
 const globalName = "raftPlayground"
 
 func main() {
-	obj, err := exportObject(newSession().methods())
+	s := newSession()
+	obj, err := exportObject(s.methods(), s.abandon)
 	if err == nil {
 		err = safejs.Global().Set(globalName, obj)
 	}

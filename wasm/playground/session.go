@@ -15,8 +15,11 @@ import (
 // whole by create and otherwise changed only through the script session, so
 // everything the learner does is recorded in the script.
 type session struct {
-	// Invariant: nil until the first successful create.
+	// Invariant: nil until the first successful create, and again after a
+	// call panicked (until the next create).
 	sess *script.Session
+	// abandoned says why the last session was dropped ("" if none was).
+	abandoned string
 }
 
 func newSession() *session { return &session{} }
@@ -75,8 +78,18 @@ func (s *session) create(args []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.sess = sess
+	s.sess, s.abandoned = sess, ""
 	return s.status(), nil
+}
+
+// abandon drops the session after a call panicked inside the engine: the
+// panic means an invariant broke, and the world may be half-way through a
+// change, so continuing with it could only show wrong things.
+func (s *session) abandon() {
+	if s.sess != nil {
+		s.sess = nil
+		s.abandoned = "the last cluster was stopped after an internal error; create a new one"
+	}
 }
 
 // createScript turns create's argument into script text.
@@ -271,10 +284,13 @@ func (s *session) script([]safejs.Value) (any, error) {
 }
 
 func (s *session) require() error {
-	if s.sess == nil {
-		return &callError{Code: codeNoSession, Message: "no cluster yet: call create first"}
+	switch {
+	case s.sess != nil:
+		return nil
+	case s.abandoned != "":
+		return &callError{Code: codeNoSession, Message: s.abandoned}
 	}
-	return nil
+	return &callError{Code: codeNoSession, Message: "no cluster yet: call create first"}
 }
 
 func (s *session) status() status {

@@ -16,7 +16,8 @@ import (
 // JavaScript object.
 func newEngine(t *testing.T) safejs.Value {
 	t.Helper()
-	obj, err := exportObject(newSession().methods())
+	s := newSession()
+	obj, err := exportObject(s.methods(), s.abandon)
 	require.NoError(t, err)
 	return obj
 }
@@ -228,4 +229,22 @@ func TestRunUntilMessage(t *testing.T) {
 		callInto(t, engine, &st, "runUntil", "message", "50ms")
 		assert.EqualValues(t, start+50_000, st.NowUs)
 	})
+}
+
+func TestAPanicAbandonsTheSession(t *testing.T) {
+	s := newSession()
+	engine, err := exportObject(s.methods(), s.abandon)
+	require.NoError(t, err)
+	var st status
+	callInto(t, engine, &st, "create", "cluster size=3\n")
+
+	s.abandon() // what callMethod does after recovering a panic
+	code, msg := errorCode(t, engine, "view")
+	assert.Equal(t, codeNoSession, code)
+	assert.Contains(t, msg, "internal error")
+
+	callInto(t, engine, &st, "create", "cluster size=3\n")
+	var v testView
+	callInto(t, engine, &v, "view")
+	assert.Len(t, v.Members, 3, "create starts afresh")
 }
