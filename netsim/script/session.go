@@ -102,6 +102,48 @@ func (s *Session) RunUntilLeader(max Duration) error {
 	return err
 }
 
+// RunUntilMessage lets time pass until some member sends a message, or max
+// has passed, and reports whether a message was sent. The UI uses it to skip
+// quiet stretches. It is recorded as a plain `run D` line (coalescing like
+// Run): it finishes the instant at which the message was sent, so that
+// `run D` on replay, which runs every event up to and including that
+// instant, ends in exactly the same place.
+func (s *Session) RunUntilMessage(max Duration) (bool, error) {
+	if s.world == nil {
+		return false, &LineError{Line: len(s.lines) + 1, Msg: "no cluster yet: the script must start with a cluster line"}
+	}
+	if max <= 0 {
+		return false, &LineError{Line: len(s.lines) + 1, Msg: "run until a message needs a maximum longer than 0"}
+	}
+	w := s.world
+	end, before := s.recordedEnd(), s.position()
+	rewound := s.rewound()
+	sent := w.MessagesSent()
+	err := w.RunUntil(func(w *netsim.World) bool { return w.MessagesSent() > sent }, max)
+	if errors.Is(err, netsim.ErrDeadline) {
+		err = nil
+	}
+	if err == nil {
+		err = w.RunFor(0)
+	}
+	now := s.position()
+	switch {
+	case rewound:
+		// As with a run in a rewound world: only time beyond the recorded
+		// end is new.
+		if gap := now.at.Sub(end.at); gap > 0 {
+			s.record(Line{Cmd: &Run{For: gap}}, end)
+		}
+	case now.at > before.at:
+		s.record(Line{Cmd: &Run{For: now.at.Sub(before.at)}}, before)
+	}
+	s.flush()
+	if err != nil {
+		return false, &LineError{Line: len(s.lines), Msg: err.Error(), Err: err}
+	}
+	return w.MessagesSent() > sent, nil
+}
+
 // Step runs the next event only, as `step`.
 func (s *Session) Step() error {
 	_, err := s.Exec((&Step{Count: 1}).Format())

@@ -152,3 +152,33 @@ func TestSessionSeekPastTheEndRecordsTheRun(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, sess.World().Events(0), replay.World().Events(0))
 }
+
+func TestSessionRunUntilMessageRecordsAReplayableRun(t *testing.T) {
+	sess := NewSession(nil)
+	execAll(t, sess, clusterLine, "run until=leader max=5s", "run 5ms")
+	quiet := 0
+	for i := 0; i < 20; i++ {
+		sent, err := sess.RunUntilMessage(2 * netsim.Second)
+		require.NoError(t, err)
+		if !sent {
+			quiet++
+		}
+	}
+	assert.Zero(t, quiet, "a cluster with a leader sends heartbeats well within 2s")
+	assert.Equal(t, 3, strings.Count(sess.Script(), "\n"), "the skips coalesce into one run line after the first")
+	replay, err := RunScript(sess.Script(), nil)
+	require.NoError(t, err, sess.Script())
+	assert.Equal(t, sess.World().Steps(), replay.World().Steps(), "the replay stops after the same event")
+	assert.Equal(t, sess.World().Events(0), replay.World().Events(0))
+}
+
+func TestSessionRunUntilMessageStopsAtMax(t *testing.T) {
+	sess := NewSession(nil)
+	execAll(t, sess, clusterLine, "run 10ms", "isolate s1", "isolate s2", "isolate s3")
+	before := sess.World().Now()
+	_, err := sess.RunUntilMessage(netsim.Millisecond)
+	require.NoError(t, err)
+	assert.LessOrEqual(t, sess.World().Now().Sub(before), netsim.Millisecond)
+	_, err = sess.RunUntilMessage(0)
+	require.Error(t, err)
+}
