@@ -133,7 +133,12 @@ func (s *Session) executeExpect(cmd Command) (string, bool, error) {
 	case *ExpectLog:
 		want := formatUints(c.Terms)
 		note, err := s.checkScope(c.On, "log terms "+want, func(m netsim.MemberView) (bool, string, error) {
-			terms, err := logTerms(m)
+			// The view caps logs for the UI; the member's own view has all of it.
+			full, err := w.Member(m.ID)
+			if err != nil {
+				return false, "", err
+			}
+			terms, err := logTerms(full)
 			if err != nil {
 				return false, "", err
 			}
