@@ -20,9 +20,13 @@ type Result struct {
 	// fails the same way ("" when the run passed).
 	Shrunk string
 	// Err is nil when every check passed.
-	Err         error
-	VirtualTime netsim.Duration
-	Events      uint64
+	Err error
+	// Inconclusive is set when the linearizability search of this run was too
+	// large to finish (check.InconclusiveError): not a failure, but this
+	// seed's history was not fully checked.
+	Inconclusive bool
+	VirtualTime  netsim.Duration
+	Events       uint64
 }
 
 // Run generates and runs the script of one seed. Lines the world refuses (a
@@ -34,8 +38,9 @@ func Run(seed uint64) Result {
 	res := Result{Seed: seed, Options: o}
 	sess := script.NewSession(nil)
 	for _, line := range lines {
-		err := execRecovering(sess, line)
+		out, err := execRecovering(sess, line)
 		if err == nil {
+			res.Inconclusive = res.Inconclusive || line == "check linearizable" && strings.HasPrefix(out, "linearizability inconclusive")
 			continue
 		}
 		if failure := asFailure(sess, line, err); failure != nil {
@@ -68,14 +73,13 @@ type panicked struct{ value any }
 
 func (p *panicked) Error() string { return fmt.Sprintf("panic: %v", p.value) }
 
-func execRecovering(sess *script.Session, line string) (err error) {
+func execRecovering(sess *script.Session, line string) (out string, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = &panicked{value: v}
 		}
 	}()
-	_, err = sess.Exec(line)
-	return err
+	return sess.Exec(line)
 }
 
 // failedLine remembers which generated line failed, so the reproducing

@@ -182,3 +182,19 @@ func TestSessionRunUntilMessageStopsAtMax(t *testing.T) {
 	_, err = sess.RunUntilMessage(0)
 	require.Error(t, err)
 }
+
+// TestExpectLogSeesTheWholeLog checks `expect log` on a log longer than the
+// UI view shows.
+func TestExpectLogSeesTheWholeLog(t *testing.T) {
+	sess := NewSession(nil)
+	execAll(t, sess, "cluster size=3 seed=2 prevote=off checkquorum=off", "run 10ms", "timeout s1", "run until=leader max=2s", "expect leader=s1")
+	terms := []string{"1", "1", "1", "2"}
+	for i := 0; i < 80; i++ {
+		execAll(t, sess, "put c1 k v")
+		terms = append(terms, "2")
+	}
+	execAll(t, sess, "run 10s", "expect committed>=84 on=all")
+	out, err := sess.Exec("expect log terms=" + strings.Join(terms, ",") + " on=s2")
+	require.NoError(t, err)
+	assert.Contains(t, out, "s2 has terms 1,1,1,2,2")
+}

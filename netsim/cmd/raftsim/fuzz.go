@@ -11,10 +11,13 @@ import (
 
 // fuzzReport is the machine-readable summary of `raftsim fuzz -json`.
 type fuzzReport struct {
-	FirstSeed uint64        `json:"firstSeed"`
-	Seeds     int           `json:"seeds"`
-	Passed    int           `json:"passed"`
-	Failed    []fuzzFailure `json:"failed"`
+	FirstSeed uint64 `json:"firstSeed"`
+	Seeds     int    `json:"seeds"`
+	Passed    int    `json:"passed"`
+	// Inconclusive counts passed seeds whose linearizability search was too
+	// large to finish.
+	Inconclusive int           `json:"inconclusive"`
+	Failed       []fuzzFailure `json:"failed"`
 	// VirtualUs is the virtual time simulated over all seeds, in µs.
 	VirtualUs int64 `json:"virtualUs"`
 	Events    int64 `json:"events"`
@@ -51,6 +54,9 @@ func runFuzz(args []string, stdout, stderr io.Writer) int {
 		report.Events += int64(res.Events)
 		if res.Err == nil {
 			report.Passed++
+			if res.Inconclusive {
+				report.Inconclusive++
+			}
 			continue
 		}
 		report.Failed = append(report.Failed, fuzzFailure{Seed: res.Seed, Options: res.Options.String(), Error: res.Err.Error(), Script: res.Script, Shrunk: res.Shrunk})
@@ -66,8 +72,8 @@ func runFuzz(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	} else {
-		fmt.Fprintf(stdout, "seeds %d..%d: %d passed, %d failed; %.1f virtual seconds, %d events\n",
-			report.FirstSeed, report.FirstSeed+uint64(report.Seeds)-1, report.Passed, len(report.Failed), float64(report.VirtualUs)/1e6, report.Events)
+		fmt.Fprintf(stdout, "seeds %d..%d: %d passed (%d with an inconclusive linearizability search), %d failed; %.1f virtual seconds, %d events\n",
+			report.FirstSeed, report.FirstSeed+uint64(report.Seeds)-1, report.Passed, report.Inconclusive, len(report.Failed), float64(report.VirtualUs)/1e6, report.Events)
 	}
 	if len(report.Failed) > 0 {
 		return 1
