@@ -91,7 +91,7 @@ func (w *World) crash(id uint64, mode CrashMode) error {
 		}
 		fault = wal.Fault{Mode: wal.FlipBit, Bit: n.rng.Uint64()}
 	}
-	durable := w.memberView(n).Log
+	durable := w.memberView(n, 0).Log
 	report, err := n.disk.WAL.Crash(fault)
 	if err != nil {
 		return fmt.Errorf("crashing %s: %w", MemberName(id), err)
@@ -103,7 +103,7 @@ func (w *World) crash(id uint64, mode CrashMode) error {
 	w.heldArrived(n)
 	n.m, n.state = nil, StateCrashed
 	n.incarnation++
-	n.syncPending, n.syncDone, n.held = false, false, nil
+	n.syncPending, n.syncDone, n.held, n.unsyncedFrom = false, false, nil, 0
 	w.record(Record{Kind: "crash", Reason: crashReasons[mode], Member: id,
 		Args: []Arg{{"lost", strconv.Itoa(synced.Records - synced.SyncedRecords)}, {"lostBytes", strconv.Itoa(report.LostBytes)}}})
 	w.memberDown(id)

@@ -32,6 +32,10 @@ type node struct {
 	// syncPending is set while a WAL sync is under way; syncDone records
 	// that it completed while the member was paused.
 	syncPending, syncDone bool
+	// unsyncedFrom is the first log index written to the WAL but not yet
+	// synced (0: none). A member has at most one write waiting for its
+	// sync, so the unsynced tail runs from here to the end of its log.
+	unsyncedFrom uint64
 	// held are the inputs that arrived while the member was paused, in
 	// arrival order; they are handed over on resume.
 	held []heldInput
@@ -167,7 +171,16 @@ func (w *World) finishSync(n *node) {
 // events touch.
 func (w *World) handleOutput(n *node, out member.Output) {
 	for i := range out.Events {
-		w.recordMemberEvent(n, &out.Events[i])
+		e := &out.Events[i]
+		switch {
+		case e.Kind == member.EventPersisted && e.Count > 0:
+			if n.unsyncedFrom == 0 || e.Index < n.unsyncedFrom {
+				n.unsyncedFrom = e.Index
+			}
+		case e.Kind == member.EventSynced:
+			n.unsyncedFrom = 0
+		}
+		w.recordMemberEvent(n, e)
 	}
 	for _, m := range out.Messages {
 		w.send(m)

@@ -153,7 +153,7 @@ func (w *World) rebuild(n *node) {
 	}
 	n.m, n.disk = m, disk
 	n.incarnation++
-	n.syncPending, n.syncDone = false, false
+	n.syncPending, n.syncDone, n.unsyncedFrom = false, false, 0
 	w.startClock(n)
 	w.pump(n)
 }

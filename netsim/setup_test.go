@@ -27,6 +27,7 @@ func TestTeachingSetUps(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, uint64(8), mv.Term)
 		assert.Equal(t, uint64(10), mv.LastIndex)
+		assert.Equal(t, uint64(10), mv.SyncedIndex, "a set-up log is durable")
 		lead := electLeader(t, w)
 		assert.Contains(t, []uint64{1, 2}, lead, "only a member whose log ends in term 6 can win")
 		require.NoError(t, w.RunFor(2*Second))

@@ -30,11 +30,7 @@ func (w *World) View(kvMember uint64) View {
 	v.Leader, _ = w.Leader()
 	for _, n := range w.nodes[1:] {
 		if n.state != stateAbsent {
-			mv := w.memberView(n)
-			if len(mv.Log) > ViewLogTail {
-				mv.Log = mv.Log[len(mv.Log)-ViewLogTail:]
-			}
-			v.Members = append(v.Members, mv)
+			v.Members = append(v.Members, w.memberView(n, ViewLogTail))
 		}
 	}
 	for _, f := range w.net.sortedFlights() {
@@ -75,7 +71,7 @@ func (w *World) Member(id uint64) (MemberView, error) {
 	if err != nil {
 		return MemberView{}, err
 	}
-	return w.memberView(n), nil
+	return w.memberView(n, 0), nil
 }
 
 // compareClientNames orders c2 before c10.
@@ -86,12 +82,17 @@ func compareClientNames(a, b string) int {
 	return strings.Compare(a, b)
 }
 
-func (w *World) memberView(n *node) MemberView {
+// memberView describes member n with the newest tail entries of its log
+// (0: all of them).
+func (w *World) memberView(n *node, tail int) MemberView {
 	v := MemberView{ID: n.id, Name: MemberName(n.id), State: n.state, Group: w.net.group[n.id],
 		VotesGranted: []uint64{}, VotesRejected: []uint64{}, Log: []EntryView{}, Voters: []uint64{}, Learners: []uint64{}}
 	if n.m == nil {
 		if len(n.durableLog) > 0 {
 			v.Log = n.durableLog
+			if tail > 0 && len(v.Log) > tail {
+				v.Log = v.Log[len(v.Log)-tail:]
+			}
 			v.FirstIndex, v.LastIndex = n.durableLog[0].Index, n.durableLog[len(n.durableLog)-1].Index
 			v.SyncedIndex = v.LastIndex
 		}
@@ -121,14 +122,22 @@ func (w *World) memberView(n *node) MemberView {
 		v.Progress = append(v.Progress, ProgressView{ID: p.ID, Match: p.Match, Next: p.Next, State: p.State,
 			RecentActive: p.RecentActive, Learner: p.IsLearner, Inflight: p.Inflight, PendingSnapshot: p.PendingSnapshot})
 	}
-	synced := w.syncedIndexes(n)
-	for _, e := range n.m.LogEntries() {
-		typ, desc := describeEntry(e)
-		s, known := synced[e.Index]
-		v.Log = append(v.Log, EntryView{Index: e.Index, Term: e.Term, Type: typ, Desc: desc, Synced: !known || s})
-		if !known || s {
-			v.SyncedIndex = e.Index
+	lo := st.FirstIndex
+	if tail > 0 && st.LastIndex >= uint64(tail) {
+		lo = max(lo, st.LastIndex-uint64(tail)+1)
+	}
+	// Entries from the member's pending write on are written but not yet
+	// synced: the tail a crash would lose.
+	v.SyncedIndex = st.LastIndex
+	if n.unsyncedFrom != 0 {
+		v.SyncedIndex = n.unsyncedFrom - 1
+	}
+	for _, e := range entriesIn(n, lo, st.LastIndex) {
+		if e.Index < lo || e.Index > st.LastIndex {
+			continue
 		}
+		typ, desc := describeEntry(e)
+		v.Log = append(v.Log, EntryView{Index: e.Index, Term: e.Term, Type: typ, Desc: desc, Synced: e.Index <= v.SyncedIndex})
 	}
 	v.FirstIndex, v.LastIndex = st.FirstIndex, st.LastIndex
 	if v.FirstIndex > 0 {
@@ -138,19 +147,6 @@ func (w *World) memberView(n *node) MemberView {
 	v.KV = KVSummary{Revision: store.Rev(), CompactRevision: store.CompactRev()}
 	store.Each(func(kvstate.KeyValue) bool { v.KV.Keys++; return true })
 	return v
-}
-
-// syncedIndexes tells, for each log index the WAL still holds, whether its
-// newest record is synced. Indexes absent from the map predate the WAL's
-// retained records (they are covered by a synced snapshot).
-func (w *World) syncedIndexes(n *node) map[uint64]bool {
-	out := map[uint64]bool{}
-	for _, r := range n.disk.WAL.Records() {
-		if r.Index != 0 && r.Type.String() == "entry" {
-			out[r.Index] = r.Synced
-		}
-	}
-	return out
 }
 
 // describeEntry labels an entry and describes its command briefly.
