@@ -1,12 +1,15 @@
 package browsertest
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -87,12 +90,30 @@ func (p *page) pause() {
 	})()`, "the page to settle")
 }
 
-// memberAction selects a member in the ring and clicks one of its actions.
-func (p *page) memberAction(member, action string) {
+// memberAction selects a member in the ring, clicks one of its actions and
+// waits until the script line the action runs (e.g. "crash s2") is recorded
+// once more. The action bar is redrawn for a new selection on the next
+// frame, and a click that lands while that happens is lost, so the click is
+// retried.
+func (p *page) memberAction(member, action, line string) {
 	p.t.Helper()
 	p.click("member-" + member)
 	p.waitJS(fmt.Sprintf(`document.querySelector('[data-testid="member-%s"]')?.dataset.selected === "true"`, member), member+" to be selected")
-	p.click("member-action-" + action)
+	button := byTestID("member-action-" + action)
+	count := fmt.Sprintf(`document.querySelector('[data-testid="script-text"]').value.split("\n").filter(l => l.trim() === %q).length`, line)
+	before := eval[int](p, count)
+	for attempt := 1; ; attempt++ {
+		p.waitJS(fmt.Sprintf(`document.querySelector(%q)?.disabled === false`, button), action+" to be enabled")
+		p.click("member-action-" + action)
+		ctx, cancel := context.WithTimeout(p.ctx, 5*time.Second)
+		_, err := chromedp.Run(ctx, chromedp.Poll[bool](fmt.Sprintf(`%s > %d`, count, before),
+			chromedp.WithPollingInterval(50*time.Millisecond)))
+		cancel()
+		if err == nil {
+			return
+		}
+		require.Less(p.t, attempt, 3, "%q never reached the script", line)
+	}
 }
 
 // clientOp fills the client form, submits it, and waits until the line the
@@ -140,7 +161,7 @@ func TestLoadElectsLeaderAndCrashElectsAnother(t *testing.T) {
 	first, firstTerm := p.waitLeader("the first leader")
 	p.fastest()
 
-	p.memberAction(first, "crash")
+	p.memberAction(first, "crash", "crash "+first)
 	p.waitJS(fmt.Sprintf(`document.querySelector('[data-testid="member-%s"]')?.dataset.state === "crashed"`, first), first+" to be shown crashed")
 	p.waitJS(fmt.Sprintf(`(() => {
 		const li = document.querySelector('[data-testid="leader-indicator"]');

@@ -31,7 +31,7 @@ func TestReloadFromURLReplaysTheSession(t *testing.T) {
 	leader, _ := p.waitLeader("the first leader")
 	p.fastest()
 	p.clientOp("c1", "put", map[string]string{"client-key": "replay", "client-value": "same"})
-	p.memberAction(leader, "crash")
+	p.memberAction(leader, "crash", "crash "+leader)
 	p.waitJS(fmt.Sprintf(`(() => {
 		const l = document.querySelector('[data-testid="leader-indicator"]').dataset.leader;
 		return /^s[1-9]$/.test(l) && l !== %q;
@@ -112,7 +112,7 @@ func TestRewindAndActForksTheSession(t *testing.T) {
 	before := eval[string](p, `document.querySelector('[data-testid="script-text"]').value`)
 
 	victim := eval[string](p, `[...document.querySelectorAll('[data-testid^="member-s"][data-state="up"]')].map(e => e.dataset.testid.slice(7)).find(m => m !== document.querySelector('[data-testid="leader-indicator"]').dataset.leader)`)
-	p.memberAction(victim, "crash")
+	p.memberAction(victim, "crash", "crash "+victim)
 	p.waitJS(fmt.Sprintf(`document.querySelector('[data-testid="script-text"]').value.trimEnd().endsWith("crash %s")`, victim), "the crash to end the script")
 	after := eval[string](p, `document.querySelector('[data-testid="script-text"]').value`)
 	assert.NotEqual(t, before, after)
