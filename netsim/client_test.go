@@ -314,3 +314,26 @@ func TestPausedClientLosesItsLock(t *testing.T) {
 	op = runOp(t, w, "c1", id)
 	assert.Equal(t, StatusError, op.Status, "there is nothing left to unlock")
 }
+
+func TestClientRestartForgetsTheOldSession(t *testing.T) {
+	w := newWorld(t, nil)
+	electLeader(t, w)
+	id, _ := w.Watch("c1", "w", false, 0)
+	runOp(t, w, "c1", id)
+	id, _ = w.Lock("c1", "m", 2*Second)
+	runOp(t, w, "c1", id)
+	// The watch's member crashes, so c1 schedules a resume; c1 crashes and
+	// restarts before it runs.
+	watchAt := w.WatchDeliveries()[0].Member
+	require.NoError(t, w.Crash(watchAt, CrashLoseUnsynced))
+	require.NoError(t, w.RunFor(40*Millisecond))
+	require.NoError(t, w.CrashClient("c1"))
+	require.NoError(t, w.RestartClient("c1"))
+	require.NoError(t, w.RunFor(5*Second), "timers of the old session must not touch the new one")
+	v := w.View(0)
+	assert.Empty(t, v.Clients[0].Watches)
+	assert.Empty(t, v.Clients[0].Locks)
+	holder, err := w.LockHolder("m")
+	require.NoError(t, err)
+	assert.Equal(t, "", holder, "the crashed session's lease expired and freed the lock")
+}

@@ -187,6 +187,10 @@ func (w *World) onRecipeRetry(ev event) {
 		return
 	}
 	slot := int(ev.id)
+	if slot >= len(c.locks) {
+		// The client restarted since: the lock belonged to its old session.
+		return
+	}
 	if l := c.locks[slot]; !l.closed && l.reqID == 0 && l.send != nil {
 		w.sendRecipe(c, slot)
 	}

@@ -128,6 +128,10 @@ func (w *World) onWatchResume(ev event) {
 		return
 	}
 	slot := int(ev.id)
+	if slot >= len(c.watches) {
+		// The client restarted since: the watch belonged to its old session.
+		return
+	}
 	wt := c.watches[slot]
 	if wt.closed || wt.reqID != 0 {
 		return
