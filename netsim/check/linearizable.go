@@ -112,6 +112,7 @@ type InconclusiveError struct {
 	Steps int
 }
 
+// Error says which keys the search gave up on and after how many steps.
 func (e *InconclusiveError) Error() string {
 	return fmt.Sprintf("linearizability inconclusive for keys %s: %d overlapping operations, search stopped after %d steps", strings.Join(e.Keys, ", "), e.Ops, e.Steps)
 }

@@ -155,6 +155,7 @@ func sameKVs(a, b []KV) bool {
 	return true
 }
 
+// String renders the state for failure reports: {k=v (version 2), …}.
 func (s kvState) String() string {
 	parts := make([]string, len(s))
 	for i, e := range s {

@@ -16,6 +16,7 @@ type Event struct {
 	Value  string // the value put; empty for a delete
 }
 
+// String renders the event as `rev 3 put a=1` or `rev 4 delete a`.
 func (e Event) String() string {
 	if e.Delete {
 		return fmt.Sprintf("rev %d delete %s", e.Rev, e.Key)
@@ -46,6 +47,7 @@ type Watch struct {
 	Responses  []WatchResponse
 }
 
+// String names the watch as `c1's watch on /svc/..`.
 func (w Watch) String() string {
 	return fmt.Sprintf("%s's watch on %s", w.Client, describeRange(w.Key, w.RangeEnd))
 }
@@ -57,6 +59,7 @@ type WatchError struct {
 	Msg       string
 }
 
+// Error names the watch, the broken guarantee and what happened.
 func (e *WatchError) Error() string {
 	return fmt.Sprintf("%s breaks the %s guarantee: %s", e.Watch, e.Guarantee, e.Msg)
 }
