@@ -200,6 +200,62 @@ func (m *Member) LogEntries() []raft.Entry {
 	return ents
 }
 
+// Entries returns the entries lo..hi (inclusive) that the log holds, the
+// pending Ready's unsynced tail included; indexes outside the log (compacted,
+// or beyond its end) are left out. It copies only what it returns, so the
+// simulator can check each append without copying the whole log.
+func (m *Member) Entries(lo, hi uint64) []raft.Entry {
+	if hi < lo {
+		return nil
+	}
+	if first, _ := m.storage.FirstIndex(); lo < first {
+		lo = first
+	}
+	stableHi := hi
+	if m.pending != nil && len(m.pending.Entries) > 0 {
+		// The pending entries replace any stable suffix from their first index on.
+		stableHi = min(stableHi, m.pending.Entries[0].Index-1)
+	}
+	if last, _ := m.storage.LastIndex(); stableHi > last {
+		stableHi = last
+	}
+	var out []raft.Entry
+	if lo <= stableHi {
+		ents, err := m.storage.Entries(lo, stableHi+1, math.MaxUint64)
+		if err == nil {
+			out = append(out, ents...)
+		}
+	}
+	if m.pending != nil {
+		for _, e := range m.pending.Entries {
+			if e.Index >= lo && e.Index <= hi {
+				out = append(out, e)
+			}
+		}
+	}
+	return out
+}
+
+// Term returns the term of the entry at index i, and whether the log knows
+// it (the snapshot's last entry counts; compacted entries before it do not).
+func (m *Member) Term(i uint64) (uint64, bool) {
+	if m.pending != nil {
+		for _, e := range m.pending.Entries {
+			if e.Index == i {
+				return e.Term, true
+			}
+		}
+		if n := len(m.pending.Entries); n > 0 && i > m.pending.Entries[n-1].Index {
+			return 0, false
+		}
+	}
+	t, err := m.storage.Term(i)
+	if err != nil {
+		return 0, false
+	}
+	return t, true
+}
+
 // Tick advances the member's logical clock by one tick and, on the leader,
 // lets the lessor look for expired leases.
 func (m *Member) Tick(nowUs int64) {

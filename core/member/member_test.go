@@ -297,3 +297,41 @@ func TestRemovedOnlyWhenAChangeTakesTheMemberOut(t *testing.T) {
 	assert.True(t, c.members[gone].Removed())
 	assert.False(t, c.members[lead].Removed())
 }
+
+func TestEntriesAndTermMatchTheWholeLog(t *testing.T) {
+	c := newTestCluster(t, 3, func(cfg *Config) { cfg.SnapshotEvery = 6; cfg.SnapshotCatchUp = 2 })
+	lead := c.electLeader()
+	f := c.follower()
+	for i := range 9 {
+		c.submit(lead, put("c1", uint64(1+i), "k", "v"))
+	}
+	// Leave a Ready pending on the follower so its unsynced tail counts too.
+	c.holdSync[f] = true
+	c.submit(lead, put("c1", 50, "k", "tail"))
+	require.True(t, c.members[f].NeedsSync())
+
+	for _, id := range c.ids() {
+		m := c.members[id]
+		all := m.LogEntries()
+		require.NotEmpty(t, all)
+		first, last := all[0].Index, all[len(all)-1].Index
+		for lo := first - 1; lo <= last+1; lo++ {
+			for hi := lo; hi <= last+1; hi++ {
+				var want []raft.Entry
+				for _, e := range all {
+					if e.Index >= lo && e.Index <= hi {
+						want = append(want, e)
+					}
+				}
+				assert.Equal(t, want, m.Entries(lo, hi), "s%d Entries(%d, %d)", id, lo, hi)
+			}
+		}
+		for _, e := range all {
+			term, ok := m.Term(e.Index)
+			require.True(t, ok, "s%d Term(%d)", id, e.Index)
+			assert.Equal(t, e.Term, term)
+		}
+		_, ok := m.Term(last + 1)
+		assert.False(t, ok, "s%d knows no term beyond its log", id)
+	}
+}

@@ -33,7 +33,9 @@ func (m *Member) Process(nowUs int64) Output {
 	}
 	wrote := m.persist(&rd)
 	m.pending = &rd
-	if rd.MustSync && wrote {
+	// A received snapshot always waits for the sync, whatever MustSync says:
+	// the entries that follow it only make sense in a WAL that records it.
+	if wrote && (rd.MustSync || !rd.Snapshot.IsEmpty()) {
 		return m.takeOutput()
 	}
 	m.finishReady()
