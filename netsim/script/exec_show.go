@@ -41,7 +41,7 @@ func (s *Session) executeShow(cmd Command) (string, error) {
 		}
 		var b strings.Builder
 		for _, r := range records {
-			b.WriteString(netsim.English.Line(r) + "\n")
+			b.WriteString(s.catalog.Line(r) + "\n")
 		}
 		if b.Len() == 0 {
 			return "no events yet", nil

@@ -25,6 +25,8 @@ type Session struct {
 	// trace receives the command echoes, the world's records and the output
 	// of show commands; nil writes nothing.
 	trace io.Writer
+	// catalog words the world's records in the trace (English by default).
+	catalog *netsim.Catalog
 	// cursor is the number of world records already written to trace.
 	cursor int
 	// output collects what the line being executed prints (show and check
@@ -43,18 +45,28 @@ type recordedLine struct {
 // NewSession returns a session with no world yet: its first command must be
 // a cluster line. trace may be nil.
 func NewSession(trace io.Writer) *Session {
-	return &Session{parser: NewParser(), trace: trace}
+	return &Session{parser: NewParser(), trace: trace, catalog: netsim.English}
 }
+
+// SetCatalog chooses the language of the trace (netsim.English,
+// netsim.Chinese). The script itself is the same in every language.
+func (s *Session) SetCatalog(c *netsim.Catalog) { s.catalog = c }
 
 // RunScript parses a whole script (refusing it before anything runs if any line is
 // bad), then runs it line by line, writing the trace. It returns the session
 // and the first error, as a *LineError naming the line.
 func RunScript(text string, trace io.Writer) (*Session, error) {
+	return RunScriptIn(text, trace, netsim.English)
+}
+
+// RunScriptIn is RunScript with the trace worded by catalog.
+func RunScriptIn(text string, trace io.Writer, catalog *netsim.Catalog) (*Session, error) {
 	s, err := Parse(text)
 	if err != nil {
 		return nil, err
 	}
 	sess := NewSession(trace)
+	sess.SetCatalog(catalog)
 	for _, l := range s.Lines {
 		if err := sess.apply(l); err != nil {
 			return sess, err
@@ -302,7 +314,7 @@ func (s *Session) flush() {
 	if len(records) > 0 {
 		s.cursor = records[len(records)-1].Seq
 	}
-	netsim.English.WriteTrace(s.trace, records)
+	s.catalog.WriteTrace(s.trace, records)
 }
 
 // isTimeCommand reports whether a command only lets time pass.

@@ -1,7 +1,7 @@
 // Command raftsim runs scenario scripts and swarm simulations of the
 // Raft Playground cluster from the command line.
 //
-//	raftsim run FILE                          print the trace of a script; exit 1 on a bad line or failed expect
+//	raftsim run [-lang en|zh-CN] FILE         print the trace of a script; exit 1 on a bad line or failed expect
 //	raftsim fuzz -seeds N [-seed S] [-json]   run N randomized simulations starting at seed S
 package main
 
@@ -12,7 +12,7 @@ import (
 )
 
 const usage = `usage:
-  raftsim run FILE                          run a scenario script and print its trace
+  raftsim run [-lang en|zh-CN] FILE         run a scenario script and print its trace
   raftsim fuzz -seeds N [-seed S] [-json]   run N swarm simulations from seed S (default 1)
 `
 

@@ -28,6 +28,16 @@ func TestRunPrintsTheTrace(t *testing.T) {
 	assert.Empty(t, stderr.String())
 }
 
+func TestRunInChinese(t *testing.T) {
+	path := writeScript(t, "cluster size=3 seed=1\nrun until=leader max=5s\n")
+	var english, chinese, stderr bytes.Buffer
+	require.Equal(t, 0, run([]string{"run", path}, &english, &stderr))
+	require.Equal(t, 0, run([]string{"run", "-lang", "zh-CN", path}, &chinese, &stderr))
+	assert.NotEqual(t, english.String(), chinese.String())
+	assert.Contains(t, chinese.String(), "> run until=leader max=5s", "the script lines are the same in every language")
+	assert.Equal(t, 2, run([]string{"run", "-lang", "fr", path}, &english, &stderr))
+}
+
 func TestRunFailsOnAFailedExpectation(t *testing.T) {
 	path := writeScript(t, "cluster size=3 seed=1\nexpect leader\n")
 	var stdout, stderr bytes.Buffer
