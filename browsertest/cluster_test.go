@@ -80,13 +80,13 @@ func (p *page) pause() {
 		p.click("play-pause")
 	}
 	p.waitJS(`document.querySelector('[data-testid="play-pause"]').getAttribute("aria-pressed") === "false"`, "the clock to stop")
-	// A frame already asked of the engine may still land; the page has
-	// settled when two polls in a row show the same moment.
+	// A frame already asked of the engine may still land (the worker can
+	// be slow on a busy machine); the page has settled when its clock has
+	// shown the same moment for half a second.
 	p.waitJS(`(() => {
 		const t = document.querySelector('[data-testid="virtual-time"]')?.dataset.timeUs;
-		const same = window.__settledAt === t;
-		window.__settledAt = t;
-		return same;
+		if (window.__settled?.t !== t) window.__settled = {t, since: performance.now()};
+		return performance.now() - window.__settled.since >= 500;
 	})()`, "the page to settle")
 }
 
