@@ -190,6 +190,7 @@ func TestBudgetFramesWithNineMembers(t *testing.T) {
 	p.waitJS(`document.querySelectorAll('[data-testid^="member-s"]').length === 9`, "nine members")
 	p.waitLeader("a leader of nine")
 	p.fastest()
+	p.waitCommitted()
 	for i := range 12 {
 		client := fmt.Sprintf("c%d", i%3+1)
 		p.clientOp(client, "put", map[string]string{"client-key": fmt.Sprintf("load/%d", i), "client-value": strings.Repeat("v", 32)})

@@ -23,6 +23,7 @@ func TestLockPassesToWaiterWhenHolderStops(t *testing.T) {
 	p := openPage(t, "", mainWidth, mainHeight)
 	leader, _ := p.waitLeader("the first leader")
 	p.fastest()
+	p.waitCommitted()
 	p.setField("kv-member-select", leader)
 
 	p.clientOp("c1", "lock", map[string]string{"client-key": "mylock", "client-ttl": "2s"})
@@ -41,6 +42,7 @@ func TestMarkupInKeysAndValuesIsText(t *testing.T) {
 	p := openPage(t, "", mainWidth, mainHeight)
 	leader, _ := p.waitLeader("the first leader")
 	p.fastest()
+	p.waitCommitted()
 
 	p.clientOp("c1", "put", map[string]string{"client-key": markup, "client-value": markup})
 	p.waitKV(leader, markup, markup)

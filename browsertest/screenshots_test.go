@@ -13,6 +13,7 @@ func TestScreenshots(t *testing.T) {
 	p := openPage(t, "", mainWidth, mainHeight)
 	leader, _ := p.waitLeader("the first leader")
 	p.fastest()
+	p.waitCommitted()
 	p.clientOp("c1", "put", map[string]string{"client-key": "/svc/api", "client-value": "10.0.0.7:8080"})
 	p.clientOp("c2", "put", map[string]string{"client-key": "/svc/web", "client-value": "10.0.0.9:80"})
 	p.waitKV(leader, "/svc/web", "10.0.0.9:80")

@@ -30,6 +30,7 @@ func TestReloadFromURLReplaysTheSession(t *testing.T) {
 	p := openPage(t, "", mainWidth, mainHeight)
 	leader, _ := p.waitLeader("the first leader")
 	p.fastest()
+	p.waitCommitted()
 	p.clientOp("c1", "put", map[string]string{"client-key": "replay", "client-value": "same"})
 	p.memberAction(leader, "crash", "crash "+leader)
 	p.waitJS(fmt.Sprintf(`(() => {
@@ -98,6 +99,7 @@ func TestRewindAndActForksTheSession(t *testing.T) {
 	p := openPage(t, "", mainWidth, mainHeight)
 	p.waitLeader("the first leader")
 	p.fastest()
+	p.waitCommitted()
 	p.clientOp("c1", "put", map[string]string{"client-key": "early", "client-value": "kept"})
 	p.waitJS(`document.querySelector('[data-testid="client-reply-c1"]')?.dataset.status === "ok"`, "the put to succeed")
 	p.waitJS(`Number(document.querySelector('[data-testid="virtual-time"]').dataset.timeUs) > 3000000`, "three seconds of virtual time")
