@@ -180,35 +180,14 @@ func (s *session) runUntil(args []safejs.Value) (any, error) {
 	if cond == "leader" {
 		err = s.sess.RunUntilLeader(limit)
 	} else {
-		err = s.runUntilMessage(limit)
+		// Whether a message was sent or max passed, the page reads
+		// the view next; the status is the same either way.
+		_, err = s.sess.RunUntilMessage(limit)
 	}
 	if err != nil {
 		return nil, err
 	}
 	return s.status(), nil
-}
-
-// messagePollStep is how finely runUntilMessage advances the clock. It is
-// well under the shortest link latency, so the page shows a new message
-// close to the member that sent it.
-const messagePollStep = netsim.Millisecond
-
-// runUntilMessage runs the session in small steps until the world has sent
-// a message or limit has passed. It goes through Session.Run, never around
-// it, so the time is recorded (consecutive runs coalesce into one `run`
-// line) and replaying the script reaches exactly the same world: each step
-// runs every event up to its end, as the recorded `run` does.
-func (s *session) runUntilMessage(limit netsim.Duration) error {
-	w := s.sess.World()
-	sent := w.MessagesSent()
-	for ran := netsim.Duration(0); ran < limit && w.MessagesSent() == sent; {
-		step := min(messagePollStep, limit-ran)
-		if err := s.sess.Run(step); err != nil {
-			return err
-		}
-		ran += step
-	}
-	return nil
 }
 
 // step delivers the next event only.
