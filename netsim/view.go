@@ -14,6 +14,12 @@ type View struct {
 	Members  []MemberView  `json:"members"`
 	Messages []MessageView `json:"messages"`
 	Clients  []ClientView  `json:"clients"`
+	// Links lists the link directions between members of the world whose
+	// knobs differ from the cluster's defaults, ordered by From then To, so
+	// the UI can mark the lossy and slow ones; LinkDefaults holds the
+	// defaults themselves (its From and To are 0).
+	Links        []LinkView `json:"links"`
+	LinkDefaults LinkView   `json:"linkDefaults"`
 	// KV is the key-value detail of the member View was asked for (nil if
 	// none was asked for or it is crashed).
 	KV *KVView `json:"kv,omitempty"`
@@ -127,6 +133,19 @@ type MessageView struct {
 	Hint       uint64 `json:"hint"`
 	// SnapshotIndex is the index a snapshot message carries (0: none).
 	SnapshotIndex uint64 `json:"snapshotIndex,omitempty"`
+}
+
+// LinkView is the knobs of one direction of one link (see LinkSettings).
+type LinkView struct {
+	From         uint64   `json:"from"`
+	To           uint64   `json:"to"`
+	LatencyMinUs Duration `json:"latencyMinUs"`
+	LatencyMaxUs Duration `json:"latencyMaxUs"`
+	// DropPercent, DuplicatePercent and ReorderPercent are chances from 0
+	// to 100.
+	DropPercent      float64 `json:"dropPercent"`
+	DuplicatePercent float64 `json:"duplicatePercent"`
+	ReorderPercent   float64 `json:"reorderPercent"`
 }
 
 // ClientView is one simulated client.

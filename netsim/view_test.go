@@ -59,3 +59,33 @@ func TestViewIsPlainDeterministicData(t *testing.T) {
 		assert.NotEmpty(t, f.Text)
 	}
 }
+
+func TestViewListsOnlyLinksThatDifferFromTheDefaults(t *testing.T) {
+	w := newWorld(t, nil)
+	v := w.View(0)
+	assert.Empty(t, v.Links, "a fresh cluster has no special links")
+	assert.NotNil(t, v.Links, "an empty list, not null, so the page need not check")
+	assert.Equal(t, LinkView{LatencyMinUs: 5 * Millisecond, LatencyMaxUs: 15 * Millisecond}, v.LinkDefaults)
+
+	// Set in an order different from the view's, to show the view sorts them.
+	require.NoError(t, w.SetLink(4, 1, LinkSettings{LatencyMin: 200 * Millisecond, LatencyMax: 200 * Millisecond}))
+	require.NoError(t, w.SetLink(1, 2, LinkSettings{LatencyMin: 5 * Millisecond, LatencyMax: 15 * Millisecond, DropPercent: 30}))
+	require.NoError(t, w.SetLink(2, 1, LinkSettings{LatencyMin: 5 * Millisecond, LatencyMax: 15 * Millisecond, DuplicatePercent: 10, ReorderPercent: 5}))
+	require.NoError(t, w.SetLink(1, 3, LinkSettings{LatencyMin: 5 * Millisecond, LatencyMax: 15 * Millisecond}), "set back to the defaults")
+
+	v = w.View(0)
+	want := []LinkView{
+		{From: 1, To: 2, LatencyMinUs: 5 * Millisecond, LatencyMaxUs: 15 * Millisecond, DropPercent: 30},
+		{From: 2, To: 1, LatencyMinUs: 5 * Millisecond, LatencyMaxUs: 15 * Millisecond, DuplicatePercent: 10, ReorderPercent: 5},
+		{From: 4, To: 1, LatencyMinUs: 200 * Millisecond, LatencyMaxUs: 200 * Millisecond},
+	}
+	assert.Equal(t, want, v.Links, "per direction, by sender then receiver, only those off the defaults")
+
+	b, err := json.Marshal(v.Links[0])
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"from":1,"to":2,"latencyMinUs":5000,"latencyMaxUs":15000,"dropPercent":30,"duplicatePercent":0,"reorderPercent":0}`, string(b))
+
+	require.NoError(t, w.ResetLink(1, 2))
+	w.Heal()
+	assert.Equal(t, want[1:], w.View(0).Links, "a reset link leaves the list; heal leaves link knobs alone")
+}

@@ -42,6 +42,7 @@ func (w *World) View(kvMember uint64) View {
 			Reject: s.Reject, Hint: s.Hint, SnapshotIndex: s.SnapshotIndex,
 		})
 	}
+	v.Links, v.LinkDefaults = w.linkViews(), linkView(0, 0, w.net.defaults)
 	clients := slices.Clone(w.clients)
 	slices.SortFunc(clients, func(a, b *client) int { return compareClientNames(a.name, b.name) })
 	for _, c := range clients {
@@ -63,6 +64,32 @@ func (w *World) View(kvMember uint64) View {
 		v.Clients = []ClientView{}
 	}
 	return v
+}
+
+// linkViews lists the link directions between members of the world whose
+// knobs differ from the defaults, by sender then receiver (the arrays are
+// indexed by member ID, so the order is deterministic).
+func (w *World) linkViews() []LinkView {
+	out := []LinkView{}
+	for from := uint64(1); from <= MaxMembers; from++ {
+		if w.nodes[from].state == stateAbsent {
+			continue
+		}
+		for to := uint64(1); to <= MaxMembers; to++ {
+			if to == from || w.nodes[to].state == stateAbsent {
+				continue
+			}
+			if s := w.net.links[from][to]; s != w.net.defaults {
+				out = append(out, linkView(from, to, s))
+			}
+		}
+	}
+	return out
+}
+
+func linkView(from, to uint64, s LinkSettings) LinkView {
+	return LinkView{From: from, To: to, LatencyMinUs: s.LatencyMin, LatencyMaxUs: s.LatencyMax,
+		DropPercent: s.DropPercent, DuplicatePercent: s.DuplicatePercent, ReorderPercent: s.ReorderPercent}
 }
 
 // Member returns the view of one member.

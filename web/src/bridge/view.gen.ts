@@ -10,6 +10,8 @@ export interface View {
   members: MemberView[] | null;
   messages: MessageView[] | null;
   clients: ClientView[] | null;
+  links: LinkView[] | null;
+  linkDefaults: LinkView;
   kv?: KVView | null;
   events: number;
 }
@@ -83,6 +85,16 @@ export interface ClientView {
   leases: LeaseView[] | null;
   locks: LockView[] | null;
   watches: WatchView[] | null;
+}
+
+export interface LinkView {
+  from: number;
+  to: number;
+  latencyMinUs: number;
+  latencyMaxUs: number;
+  dropPercent: number;
+  duplicatePercent: number;
+  reorderPercent: number;
 }
 
 export interface KVView {
