@@ -3,18 +3,17 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"runtime/debug"
 	"sort"
-	"strings"
 
 	"github.com/hack-pad/safejs"
 )
 
 // method is one function of the global object. It receives the JavaScript
-// arguments and returns a value that encoding/json can marshal, or an error.
+// arguments and returns plain data that appendJSON can encode, or an error.
 type method func(args []safejs.Value) (any, error)
 
 // exportObject builds a JavaScript object whose functions call the given
@@ -107,26 +106,9 @@ var jsonObject = safejs.MustGetGlobal("JSON")
 // string crosses the boundary instead of one call per field, which is much
 // faster for large views.
 func toJS(v any) (safejs.Value, error) {
-	data, err := json.Marshal(v)
+	data, err := appendJSON(nil, reflect.ValueOf(v))
 	if err != nil {
 		return safejs.Value{}, err
 	}
 	return jsonObject.Call("parse", string(data))
-}
-
-// fromJS decodes a JavaScript object argument into a Go struct, refusing
-// fields the struct does not have so a misspelt option is an error, not a
-// silent default.
-func fromJS(v safejs.Value, into any) error {
-	text, err := jsonObject.Call("stringify", v)
-	if err != nil {
-		return err
-	}
-	s, err := text.String()
-	if err != nil {
-		return err
-	}
-	dec := json.NewDecoder(strings.NewReader(s))
-	dec.DisallowUnknownFields()
-	return dec.Decode(into)
 }

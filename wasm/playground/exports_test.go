@@ -72,18 +72,3 @@ func TestExportObjectTranslatesOutcomes(t *testing.T) {
 		assert.JSONEq(t, `{"x":3,"name":"<b>s1</b>"}`, callJS(t, obj, "value"))
 	})
 }
-
-func TestFromJSRefusesUnknownFields(t *testing.T) {
-	type options struct {
-		Size int `json:"size"`
-	}
-	good, err := jsonObject.Call("parse", `{"size":5}`)
-	require.NoError(t, err)
-	var o options
-	require.NoError(t, fromJS(good, &o))
-	assert.Equal(t, 5, o.Size)
-
-	misspelt, err := jsonObject.Call("parse", `{"sise":5}`)
-	require.NoError(t, err)
-	assert.ErrorContains(t, fromJS(misspelt, &options{}), `unknown field "sise"`)
-}
