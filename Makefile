@@ -42,7 +42,7 @@ web/node_modules/.package-lock.json: web/package-lock.json
 test-browser: dist
 	$(GO) test -count=1 -v ./browsertest
 
-# dist builds the static site: the wasm (-trimpath, -s -w) and the bundled,
+# dist builds the static site: the wasm (flags in web/build/site.go) and the bundled,
 # minified front end, with .gz and .br beside every file.
 dist:
 	$(GO) run ./web/build -out dist

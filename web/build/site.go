@@ -84,15 +84,26 @@ func copyWasmExec(outDir string) error {
 	return os.WriteFile(filepath.Join(outDir, "wasm_exec.js"), []byte(minified), 0o644)
 }
 
-// buildWasm compiles the playground for GOOS=js. -trimpath keeps the build
-// machine's paths out of the binary, and -s -w drop the symbol table and
-// DWARF, which the browser never uses and which would double the download.
+// wasmFlags are the build flags of the browser's wasm. -trimpath keeps the
+// build machine's paths out of the binary, and -s -w drop the symbol table
+// and DWARF, which the browser never uses and which would double the
+// download. -l turns off inlining everywhere but the runtime: inlined copies
+// are most of what Go's wasm code repeats, and dropping them saves about
+// 115 kB (7%) of the gzipped wasm for about 12% fewer simulated events per
+// second — the simulation runs at most in real time and has a margin of over
+// 80 times, while every learner pays for the download. The runtime keeps its
+// inlining: without it, allocation and map access slow the whole engine by
+// a further quarter for another 23 kB.
+var wasmFlags = []string{"-trimpath", "-ldflags=-s -w", "-gcflags=all=-l", "-gcflags=runtime="}
+
+// buildWasm compiles the playground for GOOS=js with wasmFlags.
 func buildWasm(rootDir, pkg, outFile string) error {
 	abs, err := filepath.Abs(outFile)
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(goCommand(), "build", "-trimpath", "-ldflags=-s -w", "-o", abs, pkg)
+	args := append(append([]string{"build"}, wasmFlags...), "-o", abs, pkg)
+	cmd := exec.Command(goCommand(), args...)
 	cmd.Dir = rootDir
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	cmd.Stdout = os.Stdout
