@@ -118,6 +118,18 @@ func (p *lineParser) client() (string, error) {
 	return c, nil
 }
 
+// clientAnd reads the client that most client commands start with, then
+// the operand that follows it (a key, a lease name).
+func (p *lineParser) clientAnd(operand func() (string, error)) (client, value string, err error) {
+	if client, err = p.client(); err != nil {
+		return "", "", err
+	}
+	if value, err = operand(); err != nil {
+		return "", "", err
+	}
+	return client, value, nil
+}
+
 func (p *lineParser) target() (Target, error) {
 	t, err := p.positional("a member or a client")
 	if err != nil {

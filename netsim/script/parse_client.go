@@ -1,11 +1,7 @@
 package script
 
 func parsePut(p *lineParser) (Command, error) {
-	client, err := p.client()
-	if err != nil {
-		return nil, err
-	}
-	key, err := p.key()
+	client, key, err := p.clientAnd(p.key)
 	if err != nil {
 		return nil, err
 	}
@@ -27,11 +23,7 @@ func parsePut(p *lineParser) (Command, error) {
 }
 
 func parseGet(p *lineParser) (Command, error) {
-	client, err := p.client()
-	if err != nil {
-		return nil, err
-	}
-	key, err := p.key()
+	client, key, err := p.clientAnd(p.key)
 	if err != nil {
 		return nil, err
 	}
@@ -58,11 +50,7 @@ func parseGet(p *lineParser) (Command, error) {
 }
 
 func parseDelete(p *lineParser) (Command, error) {
-	client, err := p.client()
-	if err != nil {
-		return nil, err
-	}
-	key, err := p.key()
+	client, key, err := p.clientAnd(p.key)
 	if err != nil {
 		return nil, err
 	}
@@ -139,11 +127,7 @@ func parseLease(p *lineParser) (Command, error) {
 		}
 		return &LeaseGrant{Client: client, Lease: name, TTL: ttl}, nil
 	case "keepalive":
-		client, err := p.client()
-		if err != nil {
-			return nil, err
-		}
-		name, err := p.lease()
+		client, name, err := p.clientAnd(p.lease)
 		if err != nil {
 			return nil, err
 		}
@@ -154,11 +138,7 @@ func parseLease(p *lineParser) (Command, error) {
 		_, once := opts["once"]
 		return &LeaseKeepAlive{Client: client, Lease: name, Once: once}, nil
 	case "revoke":
-		client, err := p.client()
-		if err != nil {
-			return nil, err
-		}
-		name, err := p.lease()
+		client, name, err := p.clientAnd(p.lease)
 		if err != nil {
 			return nil, err
 		}
@@ -215,11 +195,7 @@ func (p *lineParser) lockName() (string, error) {
 }
 
 func parseWatch(p *lineParser) (Command, error) {
-	client, err := p.client()
-	if err != nil {
-		return nil, err
-	}
-	key, err := p.key()
+	client, key, err := p.clientAnd(p.key)
 	if err != nil {
 		return nil, err
 	}
