@@ -228,20 +228,9 @@ func (s *Session) checkScope(scope Scope, expected string, test func(netsim.Memb
 		return found, nil
 	case ScopeMajority:
 		voters := s.voters(v)
-		var passed, failed []string
-		for _, m := range v.Members {
-			if !contains(voters, m.Name) || m.State != netsim.StateUp {
-				continue
-			}
-			ok, found, err := test(m)
-			if err != nil {
-				return "", err
-			}
-			if ok {
-				passed = append(passed, found)
-			} else {
-				failed = append(failed, found)
-			}
+		passed, failed, err := testUpMembers(v, func(m netsim.MemberView) bool { return contains(voters, m.Name) }, test)
+		if err != nil {
+			return "", err
 		}
 		need := len(voters)/2 + 1
 		if len(passed) < need {
@@ -250,20 +239,9 @@ func (s *Session) checkScope(scope Scope, expected string, test func(netsim.Memb
 		}
 		return joinList(passed), nil
 	default:
-		var passed, failed []string
-		for _, m := range v.Members {
-			if m.State != netsim.StateUp {
-				continue
-			}
-			ok, found, err := test(m)
-			if err != nil {
-				return "", err
-			}
-			if ok {
-				passed = append(passed, found)
-			} else {
-				failed = append(failed, found)
-			}
+		passed, failed, err := testUpMembers(v, func(netsim.MemberView) bool { return true }, test)
+		if err != nil {
+			return "", err
 		}
 		if len(failed) > 0 {
 			return "", expectFailure(expected+" on every member that is up", joinList(failed))
@@ -273,6 +251,26 @@ func (s *Session) checkScope(scope Scope, expected string, test func(netsim.Memb
 		}
 		return joinList(passed), nil
 	}
+}
+
+// testUpMembers runs test on every member that is up and that include
+// accepts, and sorts what each found into passed and failed.
+func testUpMembers(v netsim.View, include func(netsim.MemberView) bool, test func(netsim.MemberView) (bool, string, error)) (passed, failed []string, err error) {
+	for _, m := range v.Members {
+		if m.State != netsim.StateUp || !include(m) {
+			continue
+		}
+		ok, found, err := test(m)
+		if err != nil {
+			return nil, nil, err
+		}
+		if ok {
+			passed = append(passed, found)
+		} else {
+			failed = append(failed, found)
+		}
+	}
+	return passed, failed, nil
 }
 
 // voters returns the names of the voters in the current configuration, as
