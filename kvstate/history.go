@@ -16,16 +16,20 @@ type version struct {
 // needs, the history holds what was written at it.
 type history struct {
 	tree *btree.BTreeG[version]
+	// Invariant: digest is the sum of versionRecordHash over every version in
+	// tree (see Store.Digest).
+	digest uint64
 }
 
 func newHistory() history {
 	return history{tree: btree.NewG(32, func(a, b version) bool { return a.rev.Less(b.rev) })}
 }
 
-func (h history) add(v version) {
+func (h *history) add(v version) {
 	if _, replaced := h.tree.ReplaceOrInsert(v); replaced {
 		panic("kvstate: history already holds revision " + v.rev.String())
 	}
+	h.digest += versionRecordHash(v)
 }
 
 // at returns the change stored at rev; a miss is a broken invariant because
@@ -46,11 +50,12 @@ func (h history) ascendFrom(main int64, fn func(version) bool) {
 
 // removeAtOrBelow deletes every change with main revision ≤ atRev that keep
 // does not name.
-func (h history) removeAtOrBelow(atRev int64, keep map[Revision]bool) {
+func (h *history) removeAtOrBelow(atRev int64, keep map[Revision]bool) {
 	var drop []Revision
 	h.tree.AscendLessThan(version{rev: Revision{Main: atRev + 1}}, func(v version) bool {
 		if !keep[v.rev] {
 			drop = append(drop, v.rev)
+			h.digest -= versionRecordHash(v)
 		}
 		return true
 	})

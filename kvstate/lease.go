@@ -129,7 +129,7 @@ func (s *Store) grant(now time.Duration, req *LeaseGrantRequest) (*LeaseGrantRes
 		le.startCountdown(now, 0)
 		le.nextCheckpoint = now + s.opts.CheckpointInterval
 	}
-	l.leases[id] = le
+	s.addLease(le)
 	return &LeaseGrantResponse{Header: s.header(), ID: id, TTL: ttl}, nil
 }
 
@@ -149,7 +149,7 @@ func (s *Store) revoke(id LeaseID) (*LeaseRevokeResponse, error) {
 		}
 		tx.deleteKey(ki)
 	}
-	delete(s.lessor.leases, id)
+	s.removeLease(le)
 	tx.end()
 	return &LeaseRevokeResponse{Header: s.header(), Deleted: keys}, nil
 }
@@ -158,7 +158,7 @@ func (s *Store) revoke(id LeaseID) (*LeaseRevokeResponse, error) {
 func (s *Store) checkpoint(cps []LeaseCheckpoint) {
 	for _, cp := range cps {
 		if le := s.lessor.leases[cp.ID]; le != nil {
-			le.remainingTTL = cp.RemainingTTL
+			s.setRemainingTTL(le, cp.RemainingTTL)
 		}
 	}
 }
