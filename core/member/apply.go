@@ -36,7 +36,7 @@ func (m *Member) applyConfChange(e raft.Entry) {
 	if err := m.store.MarkApplied(e.Index); err != nil {
 		panic(fmt.Sprintf("member s%d: store refused applied index %d: %v", m.cfg.ID, e.Index, err))
 	}
-	m.emit(Event{Kind: EventApplied, Index: e.Index, Term: e.Term, Op: "conf-change", Revision: m.store.Rev()})
+	m.emit(Event{Kind: EventApplied, Index: e.Index, Term: e.Term, Op: "conf-change", Revision: m.store.Rev(), Digest: m.store.Digest()})
 	// Only a change that takes this member out of a configuration it was in
 	// removes it; a joining member replays the changes that built the
 	// cluster before the one that adds it, and those remove nothing.
@@ -64,7 +64,10 @@ func (m *Member) applyCommand(e raft.Entry) {
 		if err := m.store.MarkApplied(e.Index); err != nil {
 			panic(fmt.Sprintf("member s%d: store refused applied index %d: %v", m.cfg.ID, e.Index, err))
 		}
-		m.emit(Event{Kind: EventApplied, Index: e.Index, Term: e.Term, Op: "no-op", Revision: m.store.Rev()})
+		m.emit(Event{Kind: EventApplied, Index: e.Index, Term: e.Term, Op: "no-op", Revision: m.store.Rev(), Digest: m.store.Digest()})
+		if m.role == raft.StateLeader {
+			m.promoteLessor()
+		}
 		return
 	}
 	req, decodeErr := kvstate.Decode(e.Data)
@@ -79,12 +82,26 @@ func (m *Member) applyCommand(e raft.Entry) {
 	if decodeErr == nil {
 		op = opName(req)
 	}
-	m.emit(Event{Kind: EventApplied, Index: e.Index, Term: e.Term, Op: op, Revision: m.store.Rev(), Err: resp.Err, ReqID: resp.ID})
+	m.emit(Event{Kind: EventApplied, Index: e.Index, Term: e.Term, Op: op, Revision: m.store.Rev(), Digest: m.store.Digest(), Err: resp.Err, ReqID: resp.ID})
 	if w, ok := m.writes[resp.ID]; ok && resp.ID != 0 {
 		delete(m.writes, resp.ID)
 		r := resp
 		m.reply(Reply{Client: w.Client, ID: w.ID, Kind: RequestWrite, Write: &r, Err: resp.Err})
 	}
+}
+
+// promoteLessor makes the leader's lessor primary, as etcd's applyEntryNormal
+// does when a leader applies an empty entry: by its own term's empty entry the
+// leader has applied every entry of earlier terms, so its leases are the ones
+// those terms left. Every lease's countdown restarts to end an election
+// timeout plus its remaining TTL from now (the TTL last checkpointed, else the
+// granted one): the old leader's countdowns were never replicated, and the
+// extra election timeout lets clients find the new leader before anything
+// expires (etcd's lessor.Promote(ElectionTimeout)). Until then keep-alives to
+// this leader fail with kvstate.ErrNotPrimary and no lease expires.
+func (m *Member) promoteLessor() {
+	m.store.Promote(m.now, m.cfg.electionTimeout())
+	m.emit(Event{Kind: EventLeasesPromoted, Count: len(m.store.Leases(m.now))})
 }
 
 // opName names the command an entry carries, for the trace.

@@ -31,8 +31,10 @@ const (
 	// EventLeaseExpired: the leader's lessor found Lease expired and proposed
 	// its revocation through Raft.
 	EventLeaseExpired
-	// EventLeasesPromoted: this member became leader and extended every
-	// lease by an election timeout (etcd's lessor promote).
+	// EventLeasesPromoted: this member, the leader, applied an empty entry
+	// and made its lessor primary (etcd's lessor Promote): each of its Count
+	// leases now expires an election timeout plus its remaining TTL (the
+	// checkpointed one, else the granted TTL) from now.
 	EventLeasesPromoted
 	// EventReplayed: a restarted member replayed its WAL: Count entries up to
 	// Index, hard state Term/Vote/Commit, snapshot at Revision (as an index).
@@ -80,6 +82,11 @@ type Event struct {
 	ReqID    uint64
 	Lease    kvstate.LeaseID
 	Revision int64
+	// Digest is the store's state digest (kvstate's Store.Digest) right
+	// after an EventApplied or EventSnapshotRestored, so a checker can
+	// compare members at every applied index, not only where a member's
+	// output ends.
+	Digest uint64
 	// Op names the applied command: "no-op", "conf-change", "put", "delete",
 	// "txn", "compact", "lease-grant", "lease-revoke", "lease-checkpoint",
 	// "range".

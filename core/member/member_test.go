@@ -3,6 +3,7 @@ package member
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -334,4 +335,53 @@ func TestEntriesAndTermMatchTheWholeLog(t *testing.T) {
 		_, ok := m.Term(last + 1)
 		assert.False(t, ok, "s%d knows no term beyond its log", id)
 	}
+}
+
+// TestLessorIsPromotedWhenTheNewLeaderAppliesItsEmptyEntry follows etcd: a
+// new leader makes its lessor primary only once it applies its term's empty
+// entry, and then every lease runs for an election timeout plus its TTL from
+// that moment, not from when the lease was last renewed elsewhere.
+func TestLessorIsPromotedWhenTheNewLeaderAppliesItsEmptyEntry(t *testing.T) {
+	c := newTestCluster(t, 3, nil)
+	old := c.electLeader()
+	c.submit(old, Request{Client: "c1", ID: 1, Kind: RequestWrite,
+		Write: &kvstate.Request{LeaseGrant: &kvstate.LeaseGrantRequest{ID: 7, TTL: 5}}})
+	require.NoError(t, c.reply(1).Err)
+	c.tick(3)
+
+	c.isolated[old] = true
+	c.events = nil
+	var lead uint64
+	for range 200 {
+		c.tick(1)
+		if l := c.leader(); l != 0 && l != old {
+			lead = l
+			break
+		}
+	}
+	require.NotZero(t, lead, "the majority elects a new leader")
+	st := c.members[lead].Status()
+
+	var order []string
+	for _, e := range c.events {
+		switch {
+		case e.Member != lead:
+		case e.Kind == EventRaft && e.Raft.Kind == raft.EventBecameLeader:
+			order = append(order, "became-leader")
+		case e.Kind == EventApplied && e.Op == "no-op" && e.Term == st.Term:
+			order = append(order, "applied-own-no-op")
+		case e.Kind == EventLeasesPromoted:
+			order = append(order, "promoted")
+			assert.Equal(t, 1, e.Count, "the event counts the leases the lessor took over")
+		}
+	}
+	assert.Equal(t, []string{"became-leader", "applied-own-no-op", "promoted"}, order)
+
+	require.True(t, c.members[lead].Store().IsPrimary())
+	now := time.Duration(c.nowUs) * time.Microsecond
+	ls, err := c.members[lead].Store().TimeToLive(7, now, false)
+	require.NoError(t, err)
+	electionTimeout := 10 * testTickUs * time.Microsecond
+	assert.Equal(t, electionTimeout+5*time.Second, ls.Remaining,
+		"the lease runs for an election timeout plus its full TTL from the promotion")
 }

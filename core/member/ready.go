@@ -90,18 +90,15 @@ func (m *Member) finishReady() {
 	m.maybeSnapshot()
 }
 
-// onSoftState follows role changes: the lessor is primary exactly while this
-// member leads.
+// onSoftState follows role changes. A member that stops leading demotes its
+// lessor at once; a new leader promotes it only when it applies an empty
+// entry (see applyCommand), as etcd does.
 func (m *Member) onSoftState(ss raft.SoftState) {
 	wasLeader := m.role == raft.StateLeader
 	m.role = ss.RaftState
 	m.lead = ss.Lead
 	isLeader := m.role == raft.StateLeader
-	switch {
-	case isLeader && !wasLeader:
-		m.store.Promote(m.now, m.cfg.electionTimeout())
-		m.emit(Event{Kind: EventLeasesPromoted})
-	case wasLeader && !isLeader:
+	if wasLeader && !isLeader {
 		m.store.Demote()
 	}
 	if !isLeader {
