@@ -72,5 +72,5 @@ func (m *Member) restoreSnapshot(snap raft.Snapshot) {
 	m.applied = snap.Metadata.Index
 	m.snapshotIndex = snap.Metadata.Index
 	m.confState = snap.Metadata.ConfState
-	m.emit(Event{Kind: EventSnapshotRestored, Index: snap.Metadata.Index, Term: snap.Metadata.Term, Revision: m.store.Rev()})
+	m.emit(Event{Kind: EventSnapshotRestored, Index: snap.Metadata.Index, Term: snap.Metadata.Term, Revision: m.store.Rev(), Digest: m.store.Digest()})
 }
