@@ -73,3 +73,57 @@ func TestChineseMatchesEnglish(t *testing.T) {
 	r := Record{At: 1_234_567, Kind: "raft.vote-rejected", Reason: "log-behind", Member: 4, Peer: 3, Detail: &ev}
 	assert.Equal(t, "  1.234567s s4 拒绝投票给 s3：s3 的日志止于任期 7 的索引 12，s4 的止于任期 8 的索引 11", Chinese.Line(r))
 }
+
+// TestRefinedReasonsPickTheRightSentence checks the sentences chosen from an
+// event's numbers where its reason alone would mislead.
+func TestRefinedReasonsPickTheRightSentence(t *testing.T) {
+	cases := []struct {
+		name string
+		ev   raft.Event
+		want string
+	}{
+		{"a voter that voted for itself", raft.Event{Kind: raft.EventVoteRejected, Reason: raft.ReasonAlreadyVoted, Node: 2, Peer: 3, Term: 4, Vote: 2},
+			"s2 refuses its vote to s3: it already voted for itself in term 4"},
+		{"a voter that voted for another", raft.Event{Kind: raft.EventVoteRejected, Reason: raft.ReasonAlreadyVoted, Node: 2, Peer: 3, Term: 4, Vote: 1},
+			"s2 refuses its vote to s3: it already voted for s1 in term 4"},
+		// Reference: Raft §5.4.1 — last term first, then last index.
+		{"an older last term", raft.Event{Kind: raft.EventVoteRejected, Reason: raft.ReasonLogBehind, Node: 4, Peer: 3, Term: 8,
+			CandLastTerm: 7, CandLastIndex: 12, OwnLastTerm: 8, OwnLastIndex: 11},
+			"s4 refuses its vote to s3: s3's log ends in term 7 (index 12), older than its own last term 8 (index 11), so s3 may lack committed entries"},
+		{"the same last term, shorter", raft.Event{Kind: raft.EventVoteRejected, Reason: raft.ReasonLogBehind, Node: 4, Peer: 3, Term: 8,
+			CandLastTerm: 6, CandLastIndex: 10, OwnLastTerm: 6, OwnLastIndex: 11},
+			"s4 refuses its vote to s3: both logs end in term 6, but s3's is shorter (index 10, its own 11), so s3 may lack committed entries"},
+		{"the leader ignores a pre-vote", raft.Event{Kind: raft.EventPreVoteRejected, Reason: raft.ReasonLeaderAlive, Node: 1, Peer: 3, Term: 2, Lead: 1},
+			"s1 ignores s3's pre-vote request and does not answer: it is the leader, and with check-quorum it steps down only when it loses its majority"},
+		{"a follower ignores a pre-vote", raft.Event{Kind: raft.EventPreVoteRejected, Reason: raft.ReasonLeaderAlive, Node: 2, Peer: 3, Term: 2, Lead: 1},
+			"s2 ignores s3's pre-vote request and does not answer: it heard from leader s1 less than an election timeout ago (check-quorum)"},
+		{"a member that just started ignores a vote", raft.Event{Kind: raft.EventVoteRejected, Reason: raft.ReasonLeaderAlive, Node: 2, Peer: 3, Term: 2},
+			"s2 ignores s3's vote request and does not answer: it started less than an election timeout ago and, with lease reads, may have answered a heartbeat that a leader's lease counts on"},
+		// Reference: Raft §5.4.2 and figure 8.
+		{"earlier entries commit with a current-term entry", raft.Event{Kind: raft.EventCommitAdvanced, Reason: raft.ReasonQuorumReplicated, Node: 1, Term: 5, OldCommit: 0, Commit: 4},
+			"s1 commits up to index 4 (was 0): a majority stores entry 4, which is of its current term 5, so every entry before it is committed too, whatever its term"},
+		{"a removed leader hands over", raft.Event{Kind: raft.EventSteppedDown, Reason: raft.ReasonRemovedFromConfig, Node: 1, Term: 2},
+			"s1 steps down in term 2: it is no longer a voter and has told its successor to campaign"},
+		{"a lost pre-vote", raft.Event{Kind: raft.EventSteppedDown, Reason: raft.ReasonElectionLost, Node: 3, Term: 2, MsgTerm: 3, VotesGranted: 1, VotesRejected: 2},
+			"s3 lost the pre-vote for term 3: 2 refused, 1 granted, so it cannot win; its term stays 2"},
+		{"a lost election", raft.Event{Kind: raft.EventSteppedDown, Reason: raft.ReasonElectionLost, Node: 3, Term: 3, MsgTerm: 3, VotesGranted: 1, VotesRejected: 2},
+			"s3 lost the election for term 3: 2 refused, 1 granted, so it cannot win"},
+		{"a hint that skips a conflicting suffix", raft.Event{Kind: raft.EventNextDecreased, Reason: raft.ReasonConflictHint, Node: 1, Peer: 6, Index: 10, Hint: 6, HintTerm: 4},
+			"s1 moves s6's next index back to 6: s6's hint (an entry of term 4) lets it skip, in one round trip, every entry that cannot match"},
+		{"a hint that names no entry", raft.Event{Kind: raft.EventNextDecreased, Reason: raft.ReasonConflictHint, Node: 1, Peer: 4, Index: 6, Hint: 1},
+			"s1 moves s4's next index back to 1: s4 has no entry up to index 6 that could match (its log is empty, or its entries there are all of later terms)"},
+		{"a local proposal without a leader", raft.Event{Kind: raft.EventProposalDropped, Reason: raft.ReasonNoLeader, Node: 2, Peer: 2, Index: 1},
+			"s2 drops a proposal: it knows no leader to forward it to"},
+		{"a forwarded proposal at a non-leader", raft.Event{Kind: raft.EventProposalDropped, Reason: raft.ReasonNotLeader, Node: 2, Peer: 1, Index: 1},
+			"s2 drops a proposal s1 forwarded to it: it is not the leader (it is campaigning, or s1 took it for the leader)"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ev := tc.ev
+			r := Record{Kind: "raft." + ev.Kind.String(), Reason: raftReason(&ev), Member: ev.Node, Peer: ev.Peer, Detail: &ev}
+			require.True(t, English.Has(r), "no template for %s/%s", r.Kind, r.Reason)
+			assert.Equal(t, tc.want, English.Render(r))
+			assert.True(t, Chinese.Has(r))
+		})
+	}
+}

@@ -32,11 +32,60 @@ func raftReason(e *raft.Event) string {
 		if e.MsgType == raft.MsgPreVoteResp {
 			r += "-pre-vote"
 		}
+	case raft.EventVoteRejected, raft.EventPreVoteRejected:
+		r = voteRefusalReason(e, r)
 	case raft.EventNextDecreased:
 		if e.Reason == raft.ReasonConflictHint && e.HintTerm == 0 {
-			// The follower's log was just short: no term conflicts.
+			// The follower's hint names no entry with a term: it holds
+			// nothing up to the rejected index that could match.
 			r = "log-short"
 		}
+	case raft.EventCommitAdvanced:
+		if e.Reason == raft.ReasonQuorumReplicated && e.Commit > e.OldCommit+1 {
+			// Entries before the counted one commit with it, perhaps
+			// entries of earlier terms (Raft §5.4.2, figure 8).
+			r += "-many"
+		}
+	case raft.EventSteppedDown:
+		switch {
+		case e.Reason == raft.ReasonRemovedFromConfig && e.Peer == 0:
+			// No message caused it: the removed leader sent TimeoutNow.
+			r = "removed-handed-over"
+		case e.Reason == raft.ReasonElectionLost && e.MsgTerm > e.Term:
+			// The lost election was a pre-vote for the next term.
+			r = "pre-vote-lost"
+		}
+	case raft.EventProposalDropped, raft.EventReadDropped:
+		local := e.Peer == e.Node
+		if local && (e.Reason == raft.ReasonNoLeader || (e.Kind == raft.EventProposalDropped && e.Reason == raft.ReasonNotLeader)) {
+			r += "-local"
+		}
+	}
+	return r
+}
+
+// voteRefusalReason refines the reason of a refused (pre-)vote with what
+// the event's numbers show.
+func voteRefusalReason(e *raft.Event, r string) string {
+	switch e.Reason {
+	case raft.ReasonAlreadyVoted:
+		if e.Vote == e.Node {
+			return "already-voted-self"
+		}
+	case raft.ReasonLeaderAlive:
+		switch e.Lead {
+		case e.Node:
+			return "leader-alive-self"
+		case 0:
+			// Lease reads: a node that just started waits an election
+			// timeout before it votes, whoever leads.
+			return "recently-started"
+		}
+	case raft.ReasonLogBehind:
+		if e.CandLastTerm < e.OwnLastTerm {
+			return "log-behind-term"
+		}
+		return "log-behind-index"
 	}
 	return r
 }
@@ -50,8 +99,14 @@ func memberReason(e *member.Event) string {
 		return e.Op
 	case e.Kind == member.EventPersisted && e.Count == 0:
 		return "hard-state"
+	case e.Kind == member.EventPersisted && e.Term == 0 && e.Count == 1:
+		return "entry"
 	case e.Kind == member.EventPersisted && e.Term == 0:
 		return "entries"
+	case e.Kind == member.EventPersisted && e.Count == 1:
+		return "entry-hard-state"
+	case e.Kind == member.EventLeasesPromoted && e.Count == 0:
+		return "no-leases"
 	}
 	return ""
 }
@@ -66,6 +121,10 @@ func messageReason(m raft.Message, sum *MessageSummary) string {
 	case m.Type == raft.MsgAppResp && m.Index == 0:
 		// The empty answer a node of a higher term gives a stale leader.
 		r += "-higher-term"
+	case m.Type == raft.MsgApp && len(m.Entries) == 0:
+		r += "-empty"
+	case m.Type == raft.MsgApp && len(m.Entries) == 1:
+		r += "-one"
 	}
 	return r
 }
