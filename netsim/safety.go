@@ -24,7 +24,9 @@ const (
 	// RuleStateMachineSafety: no two members apply different entries at
 	// the same index (Raft §5.4.3).
 	RuleStateMachineSafety = "state-machine-safety"
-	// RuleStoreHash: members that applied the same index hold equal stores.
+	// RuleStoreHash: members that applied the same index hold equal stores:
+	// equal state digests at every applied index, and equal full store
+	// hashes where a member takes or restores a snapshot.
 	RuleStoreHash = "store-hash"
 )
 
@@ -62,8 +64,15 @@ type safety struct {
 	entries map[entryKey]entryFact
 	// committed[i] is the term of the entry applied at index i (0: none yet).
 	committed []uint64
-	// hashes maps an applied index to the store hash the first member to
-	// reach it had there.
+	// digests[i-digestBase] is the store's state digest (kvstate's
+	// Store.Digest, constant-time) that the first member to apply index i
+	// had right after it. Indexes below digestBase were pruned.
+	digests    []indexDigest
+	digestBase uint64
+	// hashes maps a snapshot index to the full store hash (Store.Hash,
+	// which walks the whole store) of the first member to take or restore
+	// a snapshot there: the digest's independent cross-check, computed
+	// only where the member serializes its whole store anyway.
 	hashes map[uint64]uint32
 	// leading[id] is the term member id leads (0: not leading) and
 	// leaderLast[id] the last index of its log while it leads.
@@ -79,10 +88,16 @@ type safety struct {
 // commitMark says a leader of term knew index committed.
 type commitMark struct{ term, index uint64 }
 
-// prune forgets what no member can touch again: entries and store hashes at
-// or below floor, the lowest snapshot index of any member (a member
-// never sends, stores or re-applies entries its snapshot covers). It keeps
-// checkpoints small in long sessions. Deleting from a map in its random
+// indexDigest is a store digest seen at one applied index (set: one was).
+type indexDigest struct {
+	digest uint64
+	set    bool
+}
+
+// prune forgets what no member can touch again: entries, store digests and
+// store hashes at or below floor, the lowest snapshot index of any member
+// (a member never sends, stores or re-applies entries its snapshot covers).
+// It keeps checkpoints small in long sessions. Deleting from a map in its random
 // order is fine: the result does not depend on the order.
 func (s *safety) prune(floor uint64) {
 	for k := range s.entries {
@@ -94,6 +109,12 @@ func (s *safety) prune(floor uint64) {
 		if idx <= floor {
 			delete(s.hashes, idx)
 		}
+	}
+	if floor >= s.digestBase {
+		drop := min(floor-s.digestBase+1, uint64(len(s.digests)))
+		// Copy so the dropped prefix's memory can be freed.
+		s.digests = append([]indexDigest(nil), s.digests[drop:]...)
+		s.digestBase = floor + 1
 	}
 }
 
@@ -145,9 +166,8 @@ func (w *World) violate(v SafetyViolation) {
 // produced. Each check costs only what the events touch, so the world can
 // afford them after every event.
 func (w *World) observe(n *node, events []member.Event) {
-	s := &w.safety
 	applied := false
-	var lastApplied uint64
+	var lastApplied, snapshotAt uint64
 	for i := range events {
 		e := &events[i]
 		switch e.Kind {
@@ -161,28 +181,63 @@ func (w *World) observe(n *node, events []member.Event) {
 			applied = true
 			lastApplied = max(lastApplied, e.Index)
 			w.checkApplied(n, e.Index, e.Term)
+			w.checkDigest(n, e.Index, e.Digest)
+			if e.Kind == member.EventSnapshotRestored {
+				snapshotAt = e.Index
+			}
+		case member.EventSnapshotTaken:
+			snapshotAt = e.Index
 		}
 	}
 	if applied && w.violation == nil {
 		w.advanceTruth(n, lastApplied)
 	}
-	if idx := w.appliedIndex(n); applied && idx%hashEvery == 0 && w.violation == nil {
-		h := n.m.Store().Hash()
-		if prev, ok := s.hashes[idx]; ok && prev != h {
-			w.violate(SafetyViolation{Rule: RuleStoreHash, Members: []uint64{n.id}, Index: idx,
-				Detail: fmt.Sprintf("%s's store hash at applied index %d is %08x, another member had %08x there", MemberName(n.id), idx, h, prev)})
-		} else if !ok {
-			s.hashes[idx] = h
-		}
+	// The full hash costs what the snapshot itself cost (both walk the
+	// whole store); it is only taken while the store is still at the
+	// snapshot's index.
+	if snapshotAt > 0 && w.appliedIndex(n) == snapshotAt {
+		w.checkHash(n, snapshotAt)
 	}
 }
 
-// hashEvery spaces the store-hash comparisons: a store hash costs time in
-// proportion to the store's whole history, so comparing at every applied
-// index would make a long session quadratic. Members apply one entry per
-// output most of the time, so nearly every member still passes through each
-// multiple and gets compared.
-const hashEvery = 16
+// checkDigest verifies that the member's store digest right after applying
+// index equals the one every other member had there. Members apply the same
+// entries in the same order, so their stores must agree at every index; the
+// digest makes that a constant-time comparison per applied entry.
+func (w *World) checkDigest(n *node, index, digest uint64) {
+	s := &w.safety
+	if index == 0 || index < s.digestBase || w.violation != nil {
+		return
+	}
+	k := index - s.digestBase
+	if k >= uint64(len(s.digests)) {
+		s.digests = append(s.digests, make([]indexDigest, k+1-uint64(len(s.digests)))...)
+	}
+	switch prev := s.digests[k]; {
+	case !prev.set:
+		s.digests[k] = indexDigest{digest: digest, set: true}
+	case prev.digest != digest:
+		w.violate(SafetyViolation{Rule: RuleStoreHash, Members: []uint64{n.id}, Index: index,
+			Detail: fmt.Sprintf("%s's store digest at applied index %d is %016x, another member had %016x there", MemberName(n.id), index, digest, prev.digest)})
+	}
+}
+
+// checkHash compares the member's full store hash at a snapshot index with
+// the first one seen there: a check on the digest by a function computed
+// independently of it.
+func (w *World) checkHash(n *node, index uint64) {
+	s := &w.safety
+	if w.violation != nil {
+		return
+	}
+	h := n.m.Store().Hash()
+	if prev, ok := s.hashes[index]; ok && prev != h {
+		w.violate(SafetyViolation{Rule: RuleStoreHash, Members: []uint64{n.id}, Index: index,
+			Detail: fmt.Sprintf("%s's store hash at snapshot index %d is %08x, another member had %08x there", MemberName(n.id), index, h, prev)})
+	} else if !ok {
+		s.hashes[index] = h
+	}
+}
 
 // appliedIndex is a running member's applied index (0 when down).
 func (w *World) appliedIndex(n *node) uint64 {

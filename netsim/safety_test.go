@@ -2,11 +2,13 @@ package netsim
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/raft-playground/playground/core/raft"
+	"github.com/raft-playground/playground/kvstate"
 )
 
 func TestSafetyHoldsInABusyRun(t *testing.T) {
@@ -43,15 +45,17 @@ func TestSafetyCheckersCatchViolations(t *testing.T) {
 			w.safety.committed[1] = 77
 			require.NoError(t, w.Crash(mustLeader(t, w), CrashLoseUnsynced))
 		}},
-		{"diverging store hashes", RuleStoreHash, func(t *testing.T, w *World) {
-			applied := w.nodes[mustLeader(t, w)].m.AppliedIndex()
-			for idx := applied + 1; idx <= applied+2*hashEvery; idx++ {
-				w.safety.hashes[idx] = 0xdeadbeef
-			}
-			for i := 0; i < 2*hashEvery; i++ {
-				_, err := w.Put("c1", "k", "v", "")
-				require.NoError(t, err)
-			}
+		{"a diverging store digest at one index", RuleStoreHash, func(t *testing.T, w *World) {
+			// One index only: every member that applies it is compared.
+			next := w.nodes[mustLeader(t, w)].m.AppliedIndex() + 1
+			w.checkDigest(w.nodes[mustLeader(t, w)], next, 0xdeadbeef)
+			_, err := w.Put("c1", "k", "v", "")
+			require.NoError(t, err)
+		}},
+		{"a diverging full store hash at a snapshot", RuleStoreHash, func(t *testing.T, w *World) {
+			lead := mustLeader(t, w)
+			w.safety.hashes[w.nodes[lead].m.AppliedIndex()] = 0xdeadbeef
+			require.NoError(t, w.Snapshot(lead))
 		}},
 		{"a leader rewriting its log", RuleLeaderAppendOnly, func(t *testing.T, w *World) {
 			lead := mustLeader(t, w)
@@ -118,4 +122,54 @@ func TestLogsMatch(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A follower whose store silently diverges (replaced by another store at
+// the same applied index) is caught at the very next index it applies.
+func TestStoreDivergenceCaughtAtTheNextIndex(t *testing.T) {
+	w := newWorld(t, nil)
+	electLeader(t, w)
+	_, err := w.Put("c1", "k", "v", "")
+	require.NoError(t, err)
+	require.NoError(t, w.RunFor(500*Millisecond))
+	f := w.nodes[follower(t, w)]
+	applied := f.m.AppliedIndex()
+	other := kvstate.New(kvstate.Options{})
+	_, err = other.ApplyRequest(applied, time.Duration(0), &kvstate.Request{Put: &kvstate.PutRequest{Key: "k", Value: "not v"}})
+	require.NoError(t, err)
+	require.NoError(t, f.m.Store().Restore(other.Snapshot()))
+
+	_, err = w.Put("c1", "k2", "v", "")
+	require.NoError(t, err)
+	err = w.RunFor(5 * Second)
+	var v *SafetyViolation
+	require.ErrorAs(t, err, &v)
+	assert.Equal(t, RuleStoreHash, v.Rule)
+	assert.Equal(t, []uint64{f.id}, v.Members)
+	assert.Equal(t, applied+1, v.Index, "caught at the first index applied after the divergence")
+	assert.Contains(t, v.Detail, "store digest")
+}
+
+// The digest memory forgets the indexes at or below the snapshot floor.
+func TestSafetyPrunesDigests(t *testing.T) {
+	w := newWorld(t, nil)
+	w.safety = safety{}
+	w.safety.init()
+	n := w.nodes[1]
+	for idx := uint64(1); idx <= 10; idx++ {
+		w.checkDigest(n, idx, idx*7)
+	}
+	w.safety.prune(4)
+	assert.Equal(t, uint64(5), w.safety.digestBase)
+	assert.Len(t, w.safety.digests, 6)
+	w.checkDigest(n, 3, 1) // below the floor: nobody can apply it again, nothing to compare
+	w.checkDigest(n, 5, 35)
+	assert.Nil(t, w.violation)
+	w.checkDigest(n, 6, 1)
+	require.NotNil(t, w.violation)
+	assert.Equal(t, uint64(6), w.violation.Index)
+
+	w.safety.prune(20)
+	assert.Equal(t, uint64(21), w.safety.digestBase)
+	assert.Empty(t, w.safety.digests)
 }
