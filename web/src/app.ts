@@ -162,7 +162,11 @@ export class App {
     this.root.append(this.menu.root, this.inspector.root);
 
     session.onChange(() => this.render());
-    this.playback.onChange(() => this.root.classList.toggle("playing", this.playback.playing));
+    this.playback.onChange(() => {
+      this.root.classList.toggle("playing", this.playback.playing);
+      this.messages.setFocusable(!this.playback.playing);
+    });
+    this.messages.setFocusable(!this.playback.playing);
     bindKeys({
       togglePlay: () => this.playback.toggle(),
       step: () => void this.step(),
@@ -336,6 +340,7 @@ export class App {
     this.cards?.update(view);
     this.form?.setMembers(membersOf(view).map((m) => m.name));
     this.memberBar?.update(view, this.selected);
+    this.network?.update(view);
     if (this.caption) this.updateCaption();
     setAttr(this.root, "data-down", membersOf(view).filter(isDown).length);
   }
@@ -416,5 +421,8 @@ function messageLegend(): HTMLElement {
     item("m-timeout", "timeout-now"),
     item("m-read", "read index"),
     el("li", {}, el("span", { class: "legend-dot lost" }), "lost"),
+    el("li", {}, el("span", { class: "legend-dot small" }), "no room for its label"),
+    el("li", {}, el("span", { class: "legend-line lossy" }), "lossy link"),
+    el("li", {}, el("span", { class: "legend-line slow" }), "slow link"),
   );
 }

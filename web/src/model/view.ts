@@ -4,7 +4,7 @@
 // number into its name. Nothing here computes Raft or etcd logic.
 import type { ClientView, EventView, MemberView, MessageView, View } from "../bridge";
 
-export type { ClientView, EntryView, EventView, KeyView, KVView, MemberView, MessageView, OpView, ProgressView, View } from "../bridge";
+export type { ClientView, EntryView, EventView, KeyView, KVView, LinkView, MemberView, MessageView, OpView, ProgressView, View } from "../bridge";
 
 /** memberName is the script's name for member number id ("s3"). */
 export function memberName(id: number): string {

@@ -19,6 +19,30 @@ interface MessageNode {
   cross: SVGPathElement;
   msg: MessageView;
   width: number;
+  /** lane is how many label heights the mark sits away from its link, to stay readable. */
+  lane: number;
+  /** ariaLabel is the spoken description last set. */
+  ariaLabel: string;
+}
+
+/** pillHeight is the height of a message mark; lanes are spaced a little wider. */
+const pillHeight = 28;
+const laneSpacing = 31;
+/** maxLane bounds how far a mark moves off its link to avoid another one. */
+const maxLane = 3;
+
+/** Box is a mark's rectangle in the drawing's coordinates. */
+interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+function overlapArea(a: Box, b: Box): number {
+  const w = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
+  const h = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
+  return w > 0 && h > 0 ? w * h : 0;
 }
 
 /** Messages owns the message marks in the ring's message layer. */
@@ -27,6 +51,7 @@ export class Messages {
   private spare: MessageNode[] = [];
   private timeUs = 0;
   private highlighted = -1;
+  private focusable = false;
 
   constructor(
     private readonly layer: SVGGElement,
@@ -60,15 +85,45 @@ export class Messages {
     this.frame();
   }
 
+  /**
+   * setFocusable makes the marks tab stops (after the members) while the clock stands still,
+   * so a keyboard user can reach each message and open its details; moving marks are not.
+   */
+  setFocusable(on: boolean): void {
+    if (on === this.focusable) return;
+    this.focusable = on;
+    for (const node of [...this.nodes.values(), ...this.spare]) setAttr(node.g, "tabindex", on ? 0 : -1);
+  }
+
+  /** message returns the message on the wire with an id, if it is still there. */
+  message(id: number): MessageView | undefined {
+    return this.nodes.get(id)?.msg;
+  }
+
+  /** open shows the details of a message on the wire as if it was clicked; false if it is gone. */
+  open(id: number): boolean {
+    const node = this.nodes.get(id);
+    if (!node) return false;
+    const box = node.g.getBoundingClientRect();
+    this.onClick(node.msg, box.right, box.top);
+    return true;
+  }
+
   /** highlight marks one message (from a click in the feed) until another is chosen. */
   highlight(id: number): void {
     this.highlighted = id;
     for (const [mid, node] of this.nodes) toggleClass(node.g, "highlight", mid === id);
   }
 
-  /** frame places every message for the current positions of the members. */
+  /**
+   * frame places every message for the current positions of the members. Marks that would
+   * cover one another (several messages on one link, or on links that meet at a member) are
+   * moved off their link, one lane at a time, on their own side, so every label stays
+   * readable; a mark keeps its lane while it is free, so labels do not jump about.
+   */
   frame(): void {
     const r = this.ring.memberRadius + 6;
+    const placed: Box[] = [];
     for (const node of this.nodes.values()) {
       const msg = node.msg;
       const a = this.ring.position(memberName(msg.from));
@@ -85,8 +140,8 @@ export class Messages {
       const uy = dy / len;
       // Opposite directions travel on either side of the link so they never hide each other.
       const side = msg.from < msg.to ? 1 : -1;
-      const ox = -uy * 15 * side;
-      const oy = ux * 15 * side;
+      const px = -uy * side;
+      const py = ux * side;
       const span = Math.max(1, msg.deliverUs - msg.sentUs);
       let t = Math.min(1, Math.max(0, (this.timeUs - msg.sentUs) / span));
       let opacity = 1;
@@ -94,9 +149,59 @@ export class Messages {
         opacity = Math.max(0.15, 1 - (t - 0.5) * 1.7);
         t = 0.5;
       }
-      const x = a.x + ux * r + (len - 2 * r) * ux * t + ox;
-      const y = a.y + uy * r + (len - 2 * r) * uy * t + oy;
+      const cx = a.x + ux * r + (len - 2 * r) * ux * t;
+      const cy = a.y + uy * r + (len - 2 * r) * uy * t;
+      const half = node.width / 2 + 2;
+      const at = (lane: number): Box => {
+        const off = 15 + lane * laneSpacing;
+        const x = cx + px * off;
+        const y = cy + py * off;
+        return { x0: x - half, y0: y - pillHeight / 2 - 1, x1: x + half, y1: y + pillHeight / 2 + 1 };
+      };
+      const cost = (box: Box): number => placed.reduce((sum, p) => sum + overlapArea(box, p), 0);
+      let lane = node.lane;
+      let box = at(lane);
+      let best = cost(box);
+      for (let k = 0; k <= maxLane && best > 0; k++) {
+        if (k === node.lane) continue;
+        const candidate = at(k);
+        const c = cost(candidate);
+        if (c < best) {
+          best = c;
+          lane = k;
+          box = candidate;
+        }
+      }
+      // Where even the outer lanes are taken (a crowd of messages at one member, or a slow link
+      // filling up), the mark shrinks to a dot of its colour: it still shows a message moving,
+      // and the labels around it stay readable. Its details are a click or a Tab away.
+      const collapsed = best > 0;
+      if (collapsed) {
+        const dotAt = (k: number): Box => {
+          const b = at(k);
+          const x = (b.x0 + b.x1) / 2;
+          const y = (b.y0 + b.y1) / 2;
+          return { x0: x - 9, y0: y - 9, x1: x + 9, y1: y + 9 };
+        };
+        box = dotAt(lane);
+        best = cost(box);
+        for (let k = 0; k <= maxLane && best > 0; k++) {
+          const candidate = dotAt(k);
+          const c = cost(candidate);
+          if (c < best) {
+            best = c;
+            lane = k;
+            box = candidate;
+          }
+        }
+      }
+      toggleClass(node.g, "dot", collapsed);
+      node.lane = lane;
+      placed.push(box);
+      const x = (box.x0 + box.x1) / 2;
+      const y = (box.y0 + box.y1) / 2;
       setAttr(node.g, "transform", `translate(${x.toFixed(1)} ${y.toFixed(1)})`);
+      setAttr(node.g, "data-lane", lane);
       const lost = msg.dropped === true && t >= 0.5;
       toggleClass(node.g, "lost", lost);
       setAttr(node.g, "opacity", opacity.toFixed(2));
@@ -104,15 +209,22 @@ export class Messages {
   }
 
   private create(): MessageNode {
-    const g = svg("g", { class: "msg", "data-testid": "message" });
+    const g = svg("g", { class: "msg", "data-testid": "message", role: "button", tabindex: this.focusable ? 0 : -1 });
     const pill = svg("rect", { class: "pill", rx: 14, ry: 14, height: 28, y: -14 });
     const label = svg("text", { class: "msg-label", "text-anchor": "middle", y: 6 });
     const cross = svg("path", { class: "msg-cross", d: "M-11 -11L11 11M11 -11L-11 11" });
     g.append(pill, label, cross);
-    const node: MessageNode = { g, pill, label, cross, msg: blankMessage, width: 0 };
+    const node: MessageNode = { g, pill, label, cross, msg: blankMessage, width: 0, lane: 0, ariaLabel: "" };
     g.addEventListener("click", (ev) => {
       ev.stopPropagation();
       this.onClick(node.msg, ev.clientX, ev.clientY);
+    });
+    g.addEventListener("keydown", (ev) => {
+      if (ev.key !== "Enter" && ev.key !== " ") return;
+      ev.preventDefault();
+      ev.stopPropagation();
+      const box = g.getBoundingClientRect();
+      this.onClick(node.msg, box.right, box.top);
     });
     this.layer.append(g);
     return node;
@@ -120,7 +232,13 @@ export class Messages {
 
   private bind(node: MessageNode, msg: MessageView): void {
     const text = messageLabel(msg.type, msg.reject, msg.entries);
+    if (node.msg.id !== msg.id) node.lane = 0;
     node.msg = msg;
+    const spoken = `message ${text}, ${memberName(msg.from)} to ${memberName(msg.to)}, term ${msg.term}${msg.dropped ? ", lost" : ""}: press Enter for its fields`;
+    if (spoken !== node.ariaLabel) {
+      node.ariaLabel = spoken;
+      node.g.setAttribute("aria-label", spoken);
+    }
     setText(node.label, text);
     const width = Math.max(34, text.length * 9.6 + 20);
     if (width !== node.width) {

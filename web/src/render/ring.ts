@@ -1,7 +1,8 @@
 // ring.ts draws the cluster: members on a ring, the links between them and the partition
 // groups. SVG nodes are created once per member or link and then only updated, so a frame
 // with nine members and heavy traffic changes attributes and text, never the tree's shape.
-import { displayRole, isDown, memberName, membersOf, type MemberView, type View } from "../model/view";
+import { directedKey, fullKnobsText, isLossy, isSlow, pairLabel, sameKnobs, specialLinks } from "../model/links";
+import { displayRole, isDown, memberName, membersOf, type LinkView, type MemberView, type View } from "../model/view";
 import { el, memberIndex, setAttr, setText, svg, toggleClass } from "./dom";
 import { groupLetter, roleLabel } from "./palette";
 
@@ -53,6 +54,9 @@ interface LinkNode {
   g: SVGGElement;
   line: SVGLineElement;
   hit: SVGLineElement;
+  /** label names the knobs of a link that differs from the defaults (one tspan per line). */
+  label: SVGTextElement;
+  lines: number;
   a: string;
   b: string;
 }
@@ -99,9 +103,11 @@ export class Ring {
     this.root = el(
       "div",
       { class: "ring", "data-testid": "cluster-svg", role: "group", "aria-label": "Cluster: members on a ring, messages travelling between them" },
-      base,
-      moving,
+      // The members come first in the DOM, so they come first in the tab order; the layers are
+      // stacked by z-index (links at the bottom, members on top).
       top,
+      moving,
+      base,
     );
   }
 
@@ -207,7 +213,7 @@ export class Ring {
         this.memberLayer.append(this.members.get(id)!.g);
       }
     }
-    this.updateLinks(members, groupOf);
+    this.updateLinks(view, members, groupOf);
     if (this.linksMoved) {
       this.linksMoved = false;
       this.placeLinks();
@@ -391,9 +397,11 @@ export class Ring {
     }
   }
 
-  private updateLinks(members: MemberView[], groupOf: Map<string, number>): void {
+  private updateLinks(view: View, members: MemberView[], groupOf: Map<string, number>): void {
     const ids = members.map((m) => m.name).sort((a, b) => memberIndex(a) - memberIndex(b));
     const down = new Set(members.filter((m) => m.state !== "up").map((m) => m.name));
+    const special = specialLinks(view);
+    const defaults = view.linkDefaults;
     const seen = new Set<string>();
     for (let i = 0; i < ids.length; i++) {
       for (let j = i + 1; j < ids.length; j++) {
@@ -410,14 +418,28 @@ export class Ring {
         const ga = groupOf.get(a);
         const gb = groupOf.get(b);
         const cut = ga !== undefined && gb !== undefined && ga !== gb;
-        const signature = `${cut}|${down.has(a) || down.has(b)}`;
+        const ab = special.get(directedKey(a, b));
+        const ba = special.get(directedKey(b, a));
+        const lines = pairLabel(a, b, ab, ba, defaults);
+        const signature = `${cut}|${down.has(a) || down.has(b)}|${lines.join("/")}`;
         if (signature === link.signature) continue;
         link.signature = signature;
-        setAttr(link.g, "class", `link${cut ? " cut" : ""}${down.has(a) || down.has(b) ? " idle" : ""}`);
+        const lossy = isLossy(ab) || isLossy(ba);
+        const slow = isSlow(ab, defaults) || isSlow(ba, defaults);
+        const tuned = lines.length > 0 && !lossy && !slow;
+        setAttr(
+          link.g,
+          "class",
+          `link${cut ? " cut" : ""}${down.has(a) || down.has(b) ? " idle" : ""}${lossy ? " lossy" : ""}${slow ? " slow" : ""}${tuned ? " tuned" : ""}`,
+        );
+        setAttr(link.hit, "data-lossy", lossy ? "true" : "false");
+        setAttr(link.hit, "data-slow", slow ? "true" : "false");
+        setAttr(link.hit, "data-knobs", lines.join("; "));
+        this.setLinkLabel(link, lines);
         setAttr(
           link.hit,
           "aria-label",
-          `link ${a}–${b}${cut ? ", cut by the partition" : ""}: click to set drop and latency`,
+          `link ${a}–${b}${cut ? ", cut by the partition" : ""}${describeDirections(a, b, ab, ba)}: click to set drop and latency`,
         );
       }
     }
@@ -429,20 +451,31 @@ export class Ring {
     }
   }
 
+  private setLinkLabel(link: LinkNode, lines: string[]): void {
+    if (link.lines !== lines.length) {
+      link.lines = lines.length;
+      link.label.replaceChildren(...lines.map(() => svg("tspan", {})));
+      this.linksMoved = true;
+    }
+    lines.forEach((text, i) => setText(link.label.children[i]!, text));
+  }
+
   private createLink(a: string, b: string): LinkNode {
     const g = svg("g", { class: "link" });
     const line = svg("line", { class: "wire" });
-    // Links are not tab stops (nine members have 36 of them); the member bar opens the same
-    // editor from the keyboard.
+    // Links are not tab stops (nine members have 36 of them); the member bar and the network
+    // panel's list of changed links open the same editor from the keyboard.
     const hit = svg("line", { class: "hit", "data-testid": `link-${a}-${b}`, role: "button" });
-    g.append(line, hit);
+    const label = svg("text", { class: "link-label", "text-anchor": "middle" });
+    g.append(line, hit, label);
     const open = (ev: Event): void => {
       ev.stopPropagation();
       this.callbacks.link(a, b);
     };
     hit.addEventListener("click", open);
+    label.addEventListener("click", open);
     this.linkLayer.append(g);
-    return { g, line, hit, a, b, signature: "" };
+    return { g, line, hit, label, lines: 0, a, b, signature: "" };
   }
 
   private placeLinks(): void {
@@ -455,6 +488,18 @@ export class Ring {
         setAttr(line, "y1", pa.y.toFixed(1));
         setAttr(line, "x2", pb.x.toFixed(1));
         setAttr(line, "y2", pb.y.toFixed(1));
+      }
+      if (link.lines > 0) {
+        // The label sits a little off the middle, towards the lower-numbered end, so that the
+        // labels of crossing diameters (in even rings) never land on the same spot.
+        const x = pa.x + (pb.x - pa.x) * 0.42;
+        const y = pa.y + (pb.y - pa.y) * 0.42;
+        const lineHeight = 22;
+        const top = y - ((link.lines - 1) * lineHeight) / 2 + 7;
+        Array.from(link.label.children).forEach((tspan, i) => {
+          setAttr(tspan, "x", x.toFixed(1));
+          setAttr(tspan, "y", (top + i * lineHeight).toFixed(1));
+        });
       }
     }
   }
@@ -492,6 +537,13 @@ export class Ring {
       setText(label, `group ${groupLetter(i)} (${group.length})`);
     });
   }
+}
+
+/** describeDirections tells a screen reader how each direction of a link differs. */
+function describeDirections(a: string, b: string, ab: LinkView | undefined, ba: LinkView | undefined): string {
+  if (!ab && !ba) return "";
+  if (sameKnobs(ab, ba)) return `, both ways ${fullKnobsText(ab!)}`;
+  return `${ab ? `, ${a} to ${b} ${fullKnobsText(ab)}` : ""}${ba ? `, ${b} to ${a} ${fullKnobsText(ba)}` : ""}`;
 }
 
 /** pairKey names an undirected link. */
