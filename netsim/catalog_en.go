@@ -28,7 +28,7 @@ var English = &Catalog{
 		// Raft: roles and elections (Raft §5.2).
 		"raft.became-follower":                            "{member} is a follower in term {Term}",
 		"raft.became-follower/start":                      "{member} starts as a follower in term {Term}",
-		"raft.became-follower/higher-term":                "{member} becomes a follower in term {Term}: it saw a higher term",
+		"raft.became-follower/higher-term":                "{member} becomes a follower in term {Term}: {peer}'s message carried that higher term",
 		"raft.became-follower/leader-appeared":            "{member} follows {s:Lead}, the leader of term {Term}",
 		"raft.became-follower/quorum-lost":                "{member} becomes a follower in term {Term}: it lost contact with a majority",
 		"raft.became-follower/election-lost":              "{member} becomes a follower in term {Term}: it lost the election",
@@ -69,7 +69,7 @@ var English = &Catalog{
 		"raft.vote-rejected/leader-alive":          "{member} ignores {peer}'s vote request and does not answer: it heard from leader {s:Lead} less than an election timeout ago (check-quorum), so it keeps its term",
 		"raft.vote-rejected/leader-alive-self":     "{member} ignores {peer}'s vote request and does not answer: it is the leader, and with check-quorum a leader keeps its term until it loses its majority",
 		"raft.vote-rejected/recently-started":      "{member} ignores {peer}'s vote request and does not answer: it started less than an election timeout ago and, with lease reads, may have answered a heartbeat that a leader's lease counts on",
-		"raft.pre-vote-granted":                    "{member} would vote for {peer} in term {MsgTerm} (pre-vote): {peer}'s log ends in term {CandLastTerm} at index {CandLastIndex}, its own in term {OwnLastTerm} at index {OwnLastIndex}",
+		"raft.pre-vote-granted":                    "{member} would vote for {peer} in term {MsgTerm} (pre-vote): {peer}'s log ends in term {CandLastTerm} at index {CandLastIndex}, its own in term {OwnLastTerm} at index {OwnLastIndex}; it records no vote and keeps its term {Term}",
 		"raft.pre-vote-rejected":                   "{member} would not vote for {peer} (pre-vote)",
 		"raft.pre-vote-rejected/log-behind":        "{member} would not vote for {peer} (pre-vote): {peer}'s log ends in term {CandLastTerm} at index {CandLastIndex}, {member}'s ends in term {OwnLastTerm} at index {OwnLastIndex}",
 		"raft.pre-vote-rejected/log-behind-term":   "{member} would not vote for {peer} (pre-vote): {peer}'s log ends in term {CandLastTerm} (index {CandLastIndex}), older than its own last term {OwnLastTerm} (index {OwnLastIndex}), so {peer} may lack committed entries",
@@ -117,7 +117,7 @@ var English = &Catalog{
 		// Raft: reads (Raft §8).
 		"raft.read-served":                  "{member} serves a read at read index {Index} for {peer}",
 		"raft.read-served/quorum-confirmed": "{member} serves a read at read index {Index} for {peer}: a heartbeat round confirmed it still leads",
-		"raft.read-served/lease":            "{member} serves a read at read index {Index} for {peer} under its leader lease, without a heartbeat round",
+		"raft.read-served/lease":            "{member} serves a read at read index {Index} for {peer} at once, under its leader lease: a majority answered a heartbeat it sent less than an election timeout ago, and none of them votes for another leader before that timeout passes",
 		"raft.read-served/single-voter":     "{member} serves a read at read index {Index}: it is the only voter",
 		"raft.read-served/leader-answered":  "{member} learns read index {Index} from the leader",
 		"raft.read-queued":                  "{member} holds a read from {peer} (commit index {Commit})",
@@ -145,7 +145,7 @@ var English = &Catalog{
 
 		"raft.stepped-down/snapshot-restore-candidate": "{member} stops campaigning in term {Term}: the leader sent it a snapshot",
 		"raft.read-queued/no-commit-in-term":           "{member} holds a read from {peer}: it has not committed an entry of its term {Term} yet, so its commit index may be behind",
-		"raft.read-queued/lease-expired":               "{member} holds a read from {peer}: its leader lease does not cover the read, so a heartbeat round must confirm it still leads",
+		"raft.read-queued/lease-expired":               "{member} holds a read from {peer}: its leader lease does not cover the read (no majority answered a recent enough heartbeat, or it sent TimeoutNow this term), so a heartbeat round must confirm it still leads",
 		"raft.read-dropped/no-leader":                  "{member} drops a read from {peer}: no leader is known",
 		"raft.read-dropped/no-leader-local":            "{member} drops a read: it knows no leader to ask for a read index",
 		"raft.read-dropped/not-leader":                 "{member} drops a read {peer} forwarded to it: it no longer leads",
@@ -211,8 +211,8 @@ var English = &Catalog{
 
 		// Faults and the network's shape.
 		"crash":            "{member} crashes: its volatile state is gone and its WAL keeps only what was synced ({lost} unsynced records lost)",
-		"crash/torn":       "{member} crashes in the middle of a write: the WAL keeps what was synced and tears its last record",
-		"crash/corrupt":    "{member} crashes and a synced WAL record is corrupted on disk",
+		"crash/torn":       "{member} crashes in the middle of a write: its WAL keeps whole every record but the last, and only part of the last one, which replay will cut off; if that record was synced, durable state is lost (a disk that lied about its fsync)",
+		"crash/corrupt":    "{member} crashes: its unsynced WAL tail is lost and one bit of a synced record flips on disk, which replay will detect by the CRC chain",
 		"restart":          "{member} restarts and replays its WAL: term {term}, vote {vote}, commit {commit}, log up to index {last}",
 		"restart-failed":   "{member} cannot restart: {error}",
 		"pause":            "{member} is paused: its clock and processing stop, and messages to it wait",
@@ -248,8 +248,8 @@ var English = &Catalog{
 		"client-resume":   "{client} resumes",
 		"keepalive":       "{client} renews lease {lease} at {member}, the leader: its countdown restarts from the full TTL of {ttl}",
 		"keepalive-lost":  "{client} could not keep lease {lease} alive: {error}",
-		"watch-event":     "{client}'s watch on {key} sees {events} events up to revision {rev}",
-		"watch-resume":    "{client} resumes its watch on {key} at {member} from revision {rev}",
+		"watch-event":     "{client}'s watch on {key} receives {events} events from {member}, the last at revision {rev}",
+		"watch-resume":    "{client} resumes its watch on {key} at {member} from revision {rev}, just after the last event it received, so it misses none and sees none twice",
 		"lock-acquired":   "{client} holds the lock {lock}: its key {key} has the lowest create revision under the lock's prefix ({rev}), which is also its fencing token",
 		"lock-lost":       "{client} learns that its session lease is gone (expired or revoked): the lock {lock} is no longer its own, and another client may hold it",
 		"lock-waiting":    "{client} waits for the lock {lock}: it watches {waitingOn}, the key with the highest create revision below its own, for deletion (not the holder's key, so a release wakes one waiter)",
