@@ -113,7 +113,7 @@ func TestRefinedReasonsPickTheRightSentence(t *testing.T) {
 		{"a hint that names no entry", raft.Event{Kind: raft.EventNextDecreased, Reason: raft.ReasonConflictHint, Node: 1, Peer: 4, Index: 6, Hint: 1},
 			"s1 moves s4's next index back to 1: s4 has no entry up to index 6 that could match (its log is empty, or its entries there are all of later terms)"},
 		{"a local proposal without a leader", raft.Event{Kind: raft.EventProposalDropped, Reason: raft.ReasonNoLeader, Node: 2, Peer: 2, Index: 1},
-			"s2 drops a proposal: it knows no leader to forward it to"},
+			"s2 drops a local proposal: it knows no leader to forward it to"},
 		{"a forwarded proposal at a non-leader", raft.Event{Kind: raft.EventProposalDropped, Reason: raft.ReasonNotLeader, Node: 2, Peer: 1, Index: 1},
 			"s2 drops a proposal s1 forwarded to it: it is not the leader (it is campaigning, or s1 took it for the leader)"},
 	}
@@ -125,5 +125,24 @@ func TestRefinedReasonsPickTheRightSentence(t *testing.T) {
 			assert.Equal(t, tc.want, English.Render(r))
 			assert.True(t, Chinese.Has(r))
 		})
+	}
+}
+
+// TestEveryLocalDropHasASentence: a proposal or read dropped where it was
+// made renders without naming the member as its own peer, for every reason
+// the raft package can give it.
+func TestEveryLocalDropHasASentence(t *testing.T) {
+	reasons := map[raft.EventKind][]raft.Reason{
+		raft.EventProposalDropped: {raft.ReasonNoLeader, raft.ReasonTransferInProgress, raft.ReasonConfChangePending,
+			raft.ReasonInvalidConfChange, raft.ReasonNotInConfig, raft.ReasonNotLeader},
+		raft.EventReadDropped: {raft.ReasonNoLeader, raft.ReasonLeadershipChanged},
+	}
+	for kind, rs := range reasons {
+		for _, reason := range rs {
+			ev := raft.Event{Kind: kind, Reason: reason, Node: 2, Peer: 2}
+			r := Record{Kind: "raft." + kind.String(), Reason: raftReason(&ev), Member: 2, Peer: 2, Detail: &ev}
+			assert.True(t, English.Has(r) && Chinese.Has(r), "no template for %s/%s", r.Kind, r.Reason)
+			assert.NotContains(t, English.Render(r), "from s2", r.Reason)
+		}
 	}
 }

@@ -56,8 +56,8 @@ func raftReason(e *raft.Event) string {
 			r = "pre-vote-lost"
 		}
 	case raft.EventProposalDropped, raft.EventReadDropped:
-		local := e.Peer == e.Node
-		if local && (e.Reason == raft.ReasonNoLeader || (e.Kind == raft.EventProposalDropped && e.Reason == raft.ReasonNotLeader)) {
+		if e.Peer == e.Node {
+			// The member's own client asked here, not another member.
 			r += "-local"
 		}
 	}
