@@ -159,6 +159,7 @@ var English = &Catalog{
 		"raft.transfer-aborted/not-promotable":         "{member} refuses to hand leadership to {peer}: it is a learner",
 		"raft.transfer-aborted/not-in-config":          "{member} refuses to hand leadership to {peer}: it is not a member",
 		"raft.log-truncated":                           "{member} deletes its entries {Index} to {OwnLastIndex} (from term {LogTerm} on): they conflict with what leader {peer} sent",
+		"raft.log-truncated/one":                       "{member} deletes its entry {Index} (term {LogTerm}): it conflicts with what leader {peer} sent",
 		// The member around Raft: the WAL, the store, the lessor.
 		"member.persisted":                 "{member} writes entries {Index} to {Last} and its hard state (term {Term}, vote {s:Vote}, commit {Commit}) to its WAL; they are not durable until the fsync",
 		"member.persisted/hard-state":      "{member} writes its hard state to its WAL: term {Term}, vote {s:Vote}, commit {Commit}",

@@ -112,6 +112,8 @@ func TestRefinedReasonsPickTheRightSentence(t *testing.T) {
 			"s1 moves s6's next index back to 6: s6's hint (an entry of term 4) lets it skip, in one round trip, every entry that cannot match"},
 		{"a hint that names no entry", raft.Event{Kind: raft.EventNextDecreased, Reason: raft.ReasonConflictHint, Node: 1, Peer: 4, Index: 6, Hint: 1},
 			"s1 moves s4's next index back to 1: s4 has no entry up to index 6 that could match (its log is empty, or its entries there are all of later terms)"},
+		{"one conflicting entry", raft.Event{Kind: raft.EventLogTruncated, Node: 3, Peer: 5, Index: 2, OwnLastIndex: 2, LogTerm: 2},
+			"s3 deletes its entry 2 (term 2): it conflicts with what leader s5 sent"},
 		{"a local proposal without a leader", raft.Event{Kind: raft.EventProposalDropped, Reason: raft.ReasonNoLeader, Node: 2, Peer: 2, Index: 1},
 			"s2 drops a local proposal: it knows no leader to forward it to"},
 		{"a forwarded proposal at a non-leader", raft.Event{Kind: raft.EventProposalDropped, Reason: raft.ReasonNotLeader, Node: 2, Peer: 1, Index: 1},

@@ -115,6 +115,7 @@ var Chinese = &Catalog{
 		"raft.conf-changed/simple-change":                  "{member} 应用索引 {Index} 处的单步配置变更",
 		"raft.joint-auto-leave":                            "{member} 在索引 {Index} 提议退出联合共识",
 		"raft.log-truncated":                               "{member} 删除自己的条目 {Index} 到 {OwnLastIndex}（从任期 {LogTerm} 起）：它们与领导者 {peer} 发来的条目冲突",
+		"raft.log-truncated/one":                           "{member} 删除自己的条目 {Index}（任期 {LogTerm}）：它与领导者 {peer} 发来的条目冲突",
 		"raft.next-decreased":                              "{member} 把 {peer} 的 next 索引回退到 {Hint}",
 		"raft.next-decreased/conflict-hint":                "{member} 把 {peer} 的 next 索引回退到 {Hint}：借助 {peer} 的提示（一个任期 {HintTerm} 的条目），它在一次往返中跳过所有不可能匹配的条目",
 		"raft.next-decreased/log-short":                    "{member} 把 {peer} 的 next 索引回退到 {Hint}：{peer} 在索引 {Index} 及之前没有可能匹配的条目（它的日志为空，或那里的条目都属于更晚的任期）",

@@ -23,6 +23,9 @@ type MemberDetail struct {
 
 // raftReason is the catalogue reason of a raft event.
 func raftReason(e *raft.Event) string {
+	if e.Kind == raft.EventLogTruncated && e.Index == e.OwnLastIndex {
+		return "one"
+	}
 	if e.Reason == raft.ReasonNone {
 		return ""
 	}
