@@ -208,13 +208,35 @@ func TestFeedEntryHighlightsItsMember(t *testing.T) {
 	p.requireNoProblems()
 }
 
-// The script panel shows long lines whole, wrapped inside the text area.
+// The script panel shows long lines whole: numbered lines that wrap with a
+// hanging indent; Edit swaps in a text area that wraps too, and loading an
+// edited script replays it.
 func TestScriptLongLinesWrap(t *testing.T) {
 	script := "cluster size=5 seed=869088 election=150ms..300ms heartbeat=50ms latency=5ms..15ms prevote=on checkquorum=on\nrun until=leader max=10s"
 	p := openScript(t, "", script, mainWidth, mainHeight)
-	p.waitJS(`document.querySelector('[data-testid="script-text"]').value.startsWith("cluster size=5 seed=869088")`, "the script in the panel")
+	p.waitJS(`document.querySelector('[data-testid="script-lines"] li')?.textContent.startsWith("cluster size=5 seed=869088")`, "the script's lines")
+	lines := eval[[]float64](p, `(() => {
+		const ol = document.querySelector('[data-testid="script-lines"]');
+		const [first, second] = ol.querySelectorAll("li");
+		const lh = parseFloat(getComputedStyle(first).lineHeight);
+		return [ol.scrollWidth - ol.clientWidth, first.getBoundingClientRect().height / lh, second.getBoundingClientRect().height / lh,
+			first.getBoundingClientRect().left - ol.getBoundingClientRect().left];
+	})()`)
+	t.Logf("script lines: overflow %.0f px, the cluster line takes %.1f lines, the next %.1f", lines[0], lines[1], lines[2])
+	assert.LessOrEqual(t, lines[0], 0.0, "no line may run out of sight")
+	assert.GreaterOrEqual(t, lines[1], 1.9, "the long cluster line wraps")
+	assert.InDelta(t, 1, lines[2], 0.2, "a short line stays one line")
+	assert.Equal(t, "true", eval[string](p, `String(getComputedStyle(document.querySelector('[data-testid="script-text"]')).display === "none")`), "the text area waits for Edit")
+
+	p.click("script-edit")
+	p.waitJS(`document.activeElement === document.querySelector('[data-testid="script-text"]')`, "the text area to take the focus")
 	size := eval[[]int](p, `(() => { const t = document.querySelector('[data-testid="script-text"]'); return [t.scrollWidth, t.clientWidth]; })()`)
-	assert.LessOrEqual(t, size[0], size[1], "no line may run out of the text area's sight")
+	assert.LessOrEqual(t, size[0], size[1], "the text area wraps long lines too")
+	p.setField("script-text", script+"\ncrash s3")
+	p.click("script-apply")
+	p.waitJS(`[...document.querySelectorAll('[data-testid="script-lines"] li')].some(li => li.textContent === "crash s3") &&
+		getComputedStyle(document.querySelector('[data-testid="script-lines"]')).display !== "none"`, "the edited script to be loaded and shown")
+	p.waitJS(`document.querySelector('[data-testid="member-s3"]')?.dataset.state === "crashed"`, "the edited script's crash")
 	p.requireNoProblems()
 }
 

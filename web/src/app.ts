@@ -70,7 +70,8 @@ export class App {
       link: (a, b) => this.network?.openLink(a, b),
       pointerDown: (id, ev) => this.drag.begin(id, ev),
     });
-    this.messages = new Messages(this.ring.messageLayer, this.ring, (msg, x, y) => this.inspect(msg, x, y));
+    // On a slide the marks are drawn larger, to be read from the back of the room.
+    this.messages = new Messages(this.ring.messageLayer, this.ring, (msg, x, y) => this.inspect(msg, x, y), embed ? 1.3 : 1);
     this.drag = new PartitionDrag(this.ring, () => this.session.view, (line) => void this.actOrTell(line));
     this.menu = new MemberMenu((line) => void this.actOrTell(line));
     this.inspector = new Inspector();

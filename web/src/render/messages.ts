@@ -57,6 +57,8 @@ export class Messages {
     private readonly layer: SVGGElement,
     private readonly ring: Ring,
     private readonly onClick: (msg: MessageView, clientX: number, clientY: number) => void,
+    /** scale enlarges the marks (embed mode, for a projector); CSS sets the label's size to match. */
+    private readonly scale = 1,
   ) {}
 
   /** update takes the messages of a new view; nodes are reused across frames and messages. */
@@ -152,11 +154,12 @@ export class Messages {
       const cx = a.x + ux * r + (len - 2 * r) * ux * t;
       const cy = a.y + uy * r + (len - 2 * r) * uy * t;
       const half = node.width / 2 + 2;
+      const k = this.scale;
       const at = (lane: number): Box => {
-        const off = 15 + lane * laneSpacing;
+        const off = (15 + lane * laneSpacing) * k;
         const x = cx + px * off;
         const y = cy + py * off;
-        return { x0: x - half, y0: y - pillHeight / 2 - 1, x1: x + half, y1: y + pillHeight / 2 + 1 };
+        return { x0: x - half, y0: y - (pillHeight * k) / 2 - 1, x1: x + half, y1: y + (pillHeight * k) / 2 + 1 };
       };
       const cost = (box: Box): number => placed.reduce((sum, p) => sum + overlapArea(box, p), 0);
       let lane = node.lane;
@@ -210,8 +213,9 @@ export class Messages {
 
   private create(): MessageNode {
     const g = svg("g", { class: "msg", "data-testid": "message", role: "button", tabindex: this.focusable ? 0 : -1 });
-    const pill = svg("rect", { class: "pill", rx: 14, ry: 14, height: 28, y: -14 });
-    const label = svg("text", { class: "msg-label", "text-anchor": "middle", y: 6 });
+    const h = pillHeight * this.scale;
+    const pill = svg("rect", { class: "pill", rx: h / 2, ry: h / 2, height: h, y: -h / 2 });
+    const label = svg("text", { class: "msg-label", "text-anchor": "middle", y: (6 * this.scale).toFixed(1) });
     const cross = svg("path", { class: "msg-cross", d: "M-11 -11L11 11M11 -11L-11 11" });
     g.append(pill, label, cross);
     const node: MessageNode = { g, pill, label, cross, msg: blankMessage, width: 0, lane: 0, ariaLabel: "" };
@@ -240,7 +244,7 @@ export class Messages {
       node.g.setAttribute("aria-label", spoken);
     }
     setText(node.label, text);
-    const width = Math.max(34, text.length * 9.6 + 20);
+    const width = Math.max(34, text.length * 9.6 + 20) * this.scale;
     if (width !== node.width) {
       node.width = width;
       setAttr(node.pill, "width", width.toFixed(0));

@@ -1,6 +1,8 @@
 // script.ts is the Script panel: the session as the engine recorded it, live. The learner can
 // export it as a file, import one, or edit the text and load it; loading replaces the session
-// and replays the script exactly.
+// and replays the script exactly. The recorded script is shown as numbered lines whose long
+// lines wrap with a hanging indent (so a wrapped `cluster …` line never reads as two); Edit
+// swaps in a text area.
 import { maxScriptChars } from "../url/codec";
 import { el, setText } from "./dom";
 
@@ -12,6 +14,9 @@ export class ScriptPanel {
   private readonly file: HTMLInputElement;
   private editing = false;
   private recorded = "";
+  private readonly lines: HTMLOListElement;
+  private readonly editButton: HTMLButtonElement;
+  private shownLines: string[] = [];
 
   constructor(private readonly load: (script: string) => Promise<string | null>) {
     this.text = el("textarea", {
@@ -28,13 +33,16 @@ export class ScriptPanel {
     const exportButton = el("button", { type: "button", "data-testid": "script-export" }, "Export");
     const applyButton = el("button", { type: "button", class: "primary", "data-testid": "script-apply" }, "Load this script");
     const revert = el("button", { type: "button", "data-testid": "script-revert" }, "Discard edits");
+    this.editButton = el("button", { type: "button", "data-testid": "script-edit" }, "Edit");
+    this.lines = el("ol", { class: "mono script-lines", "data-testid": "script-lines", tabindex: 0, "aria-label": "The session as a scenario script, one command per numbered line" });
     this.root = el(
       "section",
       { class: "panel script", "aria-labelledby": "script-title" },
       el("div", { class: "panel-head" }, el("h2", { id: "script-title" }, "Script")),
       el("p", { class: "hint" }, "Everything you do is a line here. Edit it and load it, or share it: the link in the address bar carries it."),
+      this.lines,
       this.text,
-      el("div", { class: "button-row" }, applyButton, revert, exportButton, importButton, this.file),
+      el("div", { class: "button-row" }, this.editButton, applyButton, revert, exportButton, importButton, this.file),
       this.status,
     );
     this.text.addEventListener("input", () => {
@@ -45,16 +53,44 @@ export class ScriptPanel {
       this.editing = false;
       this.text.value = this.recorded;
       setText(this.status, "");
+      this.setMode(false);
     });
+    this.editButton.addEventListener("click", () => {
+      this.setMode(true);
+      this.text.focus();
+    });
+    this.root.classList.add("viewing");
     applyButton.addEventListener("click", () => void this.apply(this.text.value));
     exportButton.addEventListener("click", () => this.export());
     importButton.addEventListener("click", () => this.file.click());
     this.file.addEventListener("change", () => void this.importFile());
   }
 
+  /** setMode shows the text area (editing) or the numbered lines. */
+  private setMode(edit: boolean): void {
+    this.root.classList.toggle("viewing", !edit);
+    this.editButton.hidden = edit;
+  }
+
+  /** showLines keeps one item per recorded line, touching only the lines that changed. */
+  private showLines(script: string): void {
+    const lines = script.replace(/\n$/, "").split("\n");
+    const atEnd = this.lines.scrollTop + this.lines.clientHeight >= this.lines.scrollHeight - 10;
+    const items = this.lines.children;
+    lines.forEach((text, i) => {
+      if (this.shownLines[i] === text && items[i]) return;
+      const li = items[i] ?? this.lines.appendChild(el("li"));
+      li.textContent = text;
+    });
+    while (this.lines.children.length > lines.length) this.lines.lastElementChild!.remove();
+    if (atEnd || this.shownLines.length === 0) this.lines.scrollTop = this.lines.scrollHeight;
+    this.shownLines = lines;
+  }
+
   /** show puts the recorded script in the panel unless the learner is editing it. */
   show(script: string): void {
     this.recorded = script;
+    this.showLines(script);
     if (this.editing) return;
     if (this.text.value !== script) {
       const atEnd = this.text.scrollTop + this.text.clientHeight >= this.text.scrollHeight - 10;
@@ -71,10 +107,12 @@ export class ScriptPanel {
     setText(this.status, "Loading…");
     const err = await this.load(script);
     if (err) {
+      this.setMode(true);
       setText(this.status, `The script was not loaded: ${err}`);
       return;
     }
     this.editing = false;
+    this.setMode(false);
     setText(this.status, "Loaded: the session now replays this script.");
   }
 
