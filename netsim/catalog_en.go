@@ -115,13 +115,15 @@ var English = &Catalog{
 		"raft.joint-auto-leave":           "{member} proposes, at index {Index}, leaving joint consensus",
 
 		// Raft: reads (Raft §8).
-		"raft.read-served":                  "{member} serves a read at read index {Index} for {peer}",
-		"raft.read-served/quorum-confirmed": "{member} serves a read at read index {Index} for {peer}: a heartbeat round confirmed it still leads",
-		"raft.read-served/lease":            "{member} serves a read at read index {Index} for {peer} at once, under its leader lease: a majority answered a heartbeat it sent less than an election timeout ago, and none of them votes for another leader before that timeout passes",
-		"raft.read-served/single-voter":     "{member} serves a read at read index {Index}: it is the only voter",
-		"raft.read-served/leader-answered":  "{member} learns read index {Index} from the leader",
-		"raft.read-queued":                  "{member} holds a read from {peer} (commit index {Commit})",
-		"raft.read-dropped":                 "{member} drops a read from {peer}",
+		"raft.read-served":                        "{member} fixes read index {Index} for a read from {peer}",
+		"raft.read-served/quorum-confirmed":       "{member} fixes read index {Index} for a read from {peer}: a heartbeat round sent after the read arrived confirmed it still leads",
+		"raft.read-served/quorum-confirmed-local": "{member} fixes read index {Index} for a read of its own: a heartbeat round sent after the read arrived confirmed it still leads",
+		"raft.read-served/lease":                  "{member} fixes read index {Index} for a read from {peer} at once, under its leader lease: a majority answered a heartbeat it sent less than an election timeout ago, and none of them votes for another leader before that timeout passes",
+		"raft.read-served/lease-local":            "{member} fixes read index {Index} for a read of its own at once, under its leader lease: a majority answered a heartbeat it sent less than an election timeout ago, and none of them votes for another leader before that timeout passes",
+		"raft.read-served/single-voter":           "{member} fixes read index {Index} at once: it is the only voter",
+		"raft.read-served/leader-answered":        "{member} learns read index {Index} from the leader",
+		"raft.read-queued":                        "{member} holds a read from {peer} (commit index {Commit})",
+		"raft.read-dropped":                       "{member} drops a read from {peer}",
 
 		// Raft: leadership transfer (Raft thesis §3.10).
 		"raft.transfer-started":                            "{member} starts handing leadership to {peer} ({peer}'s log matches its own up to index {Index})",
@@ -149,7 +151,9 @@ var English = &Catalog{
 
 		"raft.stepped-down/snapshot-restore-candidate": "{member} stops campaigning in term {Term}: the leader sent it a snapshot",
 		"raft.read-queued/no-commit-in-term":           "{member} holds a read from {peer}: it has not committed an entry of its term {Term} yet, so its commit index may be behind",
+		"raft.read-queued/no-commit-in-term-local":     "{member} holds a read of its own: it has not committed an entry of its term {Term} yet, so its commit index may be behind",
 		"raft.read-queued/lease-expired":               "{member} holds a read from {peer}: its leader lease does not cover the read (no majority answered a recent enough heartbeat, or it sent TimeoutNow this term), so a heartbeat round must confirm it still leads",
+		"raft.read-queued/lease-expired-local":         "{member} holds a read of its own: its leader lease does not cover the read (no majority answered a recent enough heartbeat, or it sent TimeoutNow this term), so a heartbeat round must confirm it still leads",
 		"raft.read-dropped/no-leader":                  "{member} drops a read from {peer}: no leader is known",
 		"raft.read-dropped/no-leader-local":            "{member} drops a local read: it knows no leader to ask for a read index",
 		"raft.read-dropped/not-leader":                 "{member} drops a read {peer} forwarded to it: it no longer leads",

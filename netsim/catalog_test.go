@@ -114,6 +114,10 @@ func TestRefinedReasonsPickTheRightSentence(t *testing.T) {
 			"s1 moves s4's next index back to 1: s4 has no entry up to index 6 that could match (its log is empty, or its entries there are all of later terms)"},
 		{"one conflicting entry", raft.Event{Kind: raft.EventLogTruncated, Node: 3, Peer: 5, Index: 2, OwnLastIndex: 2, LogTerm: 2},
 			"s3 deletes its entry 2 (term 2): it conflicts with what leader s5 sent"},
+		// Reference: Raft §6.4 — the leader fixes the read index; the
+		// member serves the read once it has applied that far.
+		{"a leader's own read", raft.Event{Kind: raft.EventReadServed, Reason: raft.ReasonQuorumConfirmed, Node: 1, Peer: 1, Index: 7},
+			"s1 fixes read index 7 for a read of its own: a heartbeat round sent after the read arrived confirmed it still leads"},
 		{"a local proposal without a leader", raft.Event{Kind: raft.EventProposalDropped, Reason: raft.ReasonNoLeader, Node: 2, Peer: 2, Index: 1},
 			"s2 drops a local proposal: it knows no leader to forward it to"},
 		{"a forwarded proposal at a non-leader", raft.Event{Kind: raft.EventProposalDropped, Reason: raft.ReasonNotLeader, Node: 2, Peer: 1, Index: 1},

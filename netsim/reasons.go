@@ -58,6 +58,13 @@ func raftReason(e *raft.Event) string {
 			// The lost election was a pre-vote for the next term.
 			r = "pre-vote-lost"
 		}
+	case raft.EventReadServed, raft.EventReadQueued:
+		switch e.Reason {
+		case raft.ReasonQuorumConfirmed, raft.ReasonLease, raft.ReasonNoCommitInTerm, raft.ReasonLeaseExpired:
+			if e.Peer == e.Node {
+				r += "-local"
+			}
+		}
 	case raft.EventProposalDropped, raft.EventReadDropped:
 		if e.Peer == e.Node {
 			// The member's own client asked here, not another member.
