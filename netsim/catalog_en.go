@@ -147,7 +147,7 @@ var English = &Catalog{
 		"raft.proposal-dropped/not-in-config-local":        "{member} drops a local proposal: it was removed from the configuration and only hands leadership over",
 		"raft.proposal-dropped/not-leader":                 "{member} drops a proposal {peer} forwarded to it: it is not the leader (it is campaigning, or {peer} took it for the leader)",
 		"raft.proposal-dropped/not-leader-local":           "{member} drops a local proposal: it is campaigning, so there is no leader to forward it to",
-		"raft.stale-message-ignored":                       "{member} ignores a {w:MsgType} of term {MsgTerm} from {peer}: its own term {Term} is higher",
+		"raft.stale-message-ignored":                       "{member} does not act on a {w:MsgType} of term {MsgTerm} from {peer}: its own term {Term} is higher",
 
 		"raft.stepped-down/snapshot-restore-candidate": "{member} stops campaigning in term {Term}: the leader sent it a snapshot",
 		"raft.read-queued/no-commit-in-term":           "{member} holds a read from {peer}: it has not committed an entry of its term {Term} yet, so its commit index may be behind",

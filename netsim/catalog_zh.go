@@ -172,7 +172,7 @@ var Chinese = &Catalog{
 		"raft.snapshot-reported/snapshot-finished":         "{member} 已把索引 {Index} 的快照发给 {peer}；在收到 {peer} 的回应之前不再发送",
 		"raft.snapshot-restored":                           "{member} 恢复 {peer} 发来的索引 {Index}（任期 {LogTerm}）的快照",
 		"raft.snapshot-sent":                               "{member} 向 {peer} 发送索引 {Index}（任期 {LogTerm}）的快照：{peer} 需要的条目已被压缩",
-		"raft.stale-message-ignored":                       "{member} 忽略 {peer} 发来的任期 {MsgTerm} 的{w:MsgType}：它自己的任期 {Term} 更高",
+		"raft.stale-message-ignored":                       "{member} 不处理 {peer} 发来的任期 {MsgTerm} 的{w:MsgType}：它自己的任期 {Term} 更高",
 		"raft.stepped-down":                                "{member} 在任期 {Term} 卸任",
 		"raft.stepped-down/election-lost":                  "{member} 输掉了任期 {MsgTerm} 的选举：{VotesRejected} 票拒绝，{VotesGranted} 票赞成，已无法获胜",
 		"raft.stepped-down/pre-vote-lost":                  "{member} 输掉了任期 {MsgTerm} 的预投票：{VotesRejected} 票拒绝，{VotesGranted} 票赞成，已无法获胜；它的任期仍为 {Term}",
