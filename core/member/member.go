@@ -82,14 +82,15 @@ func New(cfg Config) (*Member, error) {
 // Restart rebuilds a crashed member from what survived on its disk: the
 // newest durable snapshot and the synced prefix of the WAL, replayed and
 // verified. A WAL that fails verification (a *wal.CorruptionError) means the
-// member cannot start; nothing is repaired silently.
+// member cannot start; nothing is repaired silently. The error names what
+// failed, not the member: the caller knows which member it restarted.
 func Restart(cfg Config, disk *Disk) (*Member, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
 	replay, err := disk.WAL.Replay()
 	if err != nil {
-		return nil, fmt.Errorf("s%d cannot restart: %w", cfg.ID, err)
+		return nil, err
 	}
 	storage := raft.NewMemoryStorage()
 	store := kvstate.New(storeOptions(&cfg))
@@ -98,10 +99,10 @@ func Restart(cfg Config, disk *Disk) (*Member, error) {
 	snap := disk.Snapshot
 	if !snap.IsEmpty() {
 		if err := storage.ApplySnapshot(snap); err != nil {
-			return nil, fmt.Errorf("s%d cannot restart: snapshot: %w", cfg.ID, err)
+			return nil, fmt.Errorf("snapshot: %w", err)
 		}
 		if err := store.Restore(snap.Data); err != nil {
-			return nil, fmt.Errorf("s%d cannot restart: snapshot data: %w", cfg.ID, err)
+			return nil, fmt.Errorf("snapshot data: %w", err)
 		}
 		applied = snap.Metadata.Index
 		cs = snap.Metadata.ConfState
@@ -109,7 +110,7 @@ func Restart(cfg Config, disk *Disk) (*Member, error) {
 	ents := entriesFromWAL(replay.Entries, applied)
 	if len(ents) > 0 {
 		if err := storage.Append(ents); err != nil {
-			return nil, fmt.Errorf("s%d cannot restart: WAL entries: %w", cfg.ID, err)
+			return nil, fmt.Errorf("WAL entries: %w", err)
 		}
 	}
 	hs := hardStateFromWAL(replay.HardState)
@@ -121,7 +122,7 @@ func Restart(cfg Config, disk *Disk) (*Member, error) {
 	}
 	if !hs.IsEmpty() {
 		if err := storage.SetHardState(hs); err != nil {
-			return nil, fmt.Errorf("s%d cannot restart: hard state: %w", cfg.ID, err)
+			return nil, fmt.Errorf("hard state: %w", err)
 		}
 	}
 	m, err := start(cfg, disk, storage, store, applied, cs)
