@@ -262,6 +262,6 @@ var English = &Catalog{
 		"watch-resume":    "{client} resumes its watch on {key} at {member} from revision {rev}, just after the last event it received, so it misses none and sees none twice",
 		"lock-acquired":   "{client} holds the lock {lock}: its key {key} has the lowest create revision under the lock's prefix ({rev}), which is also its fencing token",
 		"lock-lost":       "{client} learns that its session lease is gone (expired or revoked): the lock {lock} is no longer its own, and another client may hold it",
-		"lock-waiting":    "{client} waits for the lock {lock}: it watches {waitingOn}, the key with the highest create revision below its own, for deletion (not the holder's key, so a release wakes one waiter)",
+		"lock-waiting":    "{client} waits for the lock {lock}: it watches {waitingOn}, the key with the highest create revision below its own, for deletion — only the key just ahead of it, so each release wakes exactly one waiter (no herd effect)",
 	},
 }

@@ -52,7 +52,7 @@ var Chinese = &Catalog{
 		"link-reset":     "链路 {member}→{peer} 恢复为集群默认设置",
 		"lock-acquired":  "{client} 持有锁 {lock}：它的键 {key} 在锁前缀下的创建版本号最小（{rev}），这也是它的 fencing token",
 		"lock-lost":      "{client} 发现它的会话租约已不存在（过期或被撤销）：锁 {lock} 已不再属于它，可能已被其他客户端持有",
-		"lock-waiting":   "{client} 排队等待锁 {lock}：它监视 {waitingOn} 的删除，该键是创建版本号低于自己的键中最高的那个（不是持有者的键，所以释放锁只会唤醒一个等待者）",
+		"lock-waiting":   "{client} 排队等待锁 {lock}：它监视 {waitingOn} 的删除，该键是创建版本号低于自己的键中最高的那个——只监视紧挨在它前面的键，所以每次释放恰好唤醒一个等待者（没有惊群效应）",
 		"member-add":     "{member} 提议把 {peer} 加入为{w:role}",
 		"member-promote": "{member} 提议把学习者 {peer} 提升为投票成员",
 		"member-remove":  "{member} 提议移除 {peer}",

@@ -107,6 +107,11 @@ func (w *World) drive(c *client, slot int, step concurrency.Step) {
 		w.sendRecipe(c, slot)
 	}
 	if step.Watch != nil {
+		// The mutex watches only the key just ahead of its own, so a
+		// release wakes one waiter: the trace says which key that is.
+		if ahead, ok := l.mutex.WaitingOn(); ok {
+			w.record(Record{Kind: "lock-waiting", Client: c.name, Args: []Arg{{"lock", l.name}, {"waitingOn", ahead.Key}}})
+		}
 		l.watch = len(c.watches)
 		w.openWatch(c, *step.Watch, slot, -1)
 	}
