@@ -219,10 +219,11 @@ func (l *lessor) status(le *lease, now time.Duration, withKeys bool) LeaseStatus
 	return st
 }
 
-// Promote makes this lessor primary (the member became leader): every lease's
-// countdown restarts at now from its remaining TTL plus extend, so leases do
-// not expire merely because leadership moved (etcd's Promote, where extend
-// is the election timeout).
+// Promote makes this lessor primary. The member calls it when, as leader,
+// it applies the empty entry of its term — after every entry of earlier
+// terms — as etcd's server does. Every lease's countdown restarts at now from
+// its remaining TTL plus extend, so leases do not expire merely because
+// leadership moved (etcd's Promote, where extend is the election timeout).
 func (s *Store) Promote(now, extend time.Duration) {
 	s.lessor.primary = true
 	for _, le := range s.lessor.leases {
