@@ -57,12 +57,51 @@ export class Messages {
     private readonly layer: SVGGElement,
     private readonly ring: Ring,
     private readonly onClick: (msg: MessageView, clientX: number, clientY: number) => void,
-    /** scale enlarges the marks (embed mode, for a projector); CSS sets the label's size to match. */
-    private readonly scale = 1,
+    /** minScale enlarges the marks at least this much (embed mode, for a projector). */
+    private readonly minScale = 1,
   ) {}
+
+  /** scale is how much larger than normal the marks are drawn now. */
+  private scale = 0;
+
+  /**
+   * fitScale sizes the marks for the drawing's size on screen: at least minScale, and large
+   * enough that a label keeps about 11 screen pixels on a small screen (up to 2.2 times).
+   */
+  private fitScale(): void {
+    const wanted = Math.min(2.2, Math.max(this.minScale, 11 / (16 * this.ring.pixelsPerUnit)));
+    if (Math.abs(wanted - this.scale) < 0.05 * wanted) return;
+    this.scale = wanted;
+    this.layer.style.setProperty("--msg-font", `${(16 * wanted).toFixed(1)}px`);
+    for (const node of [...this.nodes.values(), ...this.spare]) {
+      this.shape(node);
+      if (node.msg.id >= 0) this.size(node, node.label.textContent ?? "");
+    }
+  }
+
+  /** shape sets a mark's height and rounding for the current scale. */
+  private shape(node: MessageNode): void {
+    const h = pillHeight * this.scale;
+    setAttr(node.pill, "rx", h / 2);
+    setAttr(node.pill, "ry", h / 2);
+    setAttr(node.pill, "height", h);
+    setAttr(node.pill, "y", -h / 2);
+    setAttr(node.label, "y", (6 * this.scale).toFixed(1));
+  }
+
+  /** size makes a mark's pill as wide as its label. */
+  private size(node: MessageNode, text: string): void {
+    const width = Math.max(34, text.length * 9.6 + 20) * this.scale;
+    if (width !== node.width) {
+      node.width = width;
+      setAttr(node.pill, "width", width.toFixed(0));
+      setAttr(node.pill, "x", (-width / 2).toFixed(0));
+    }
+  }
 
   /** update takes the messages of a new view; nodes are reused across frames and messages. */
   update(view: View): void {
+    this.fitScale();
     this.timeUs = view.nowUs;
     const live = new Set<number>();
     for (const msg of messagesOf(view)) {
@@ -151,10 +190,14 @@ export class Messages {
         opacity = Math.max(0.15, 1 - (t - 0.5) * 1.7);
         t = 0.5;
       }
-      const cx = a.x + ux * r + (len - 2 * r) * ux * t;
-      const cy = a.y + uy * r + (len - 2 * r) * uy * t;
       const half = node.width / 2 + 2;
       const k = this.scale;
+      // A mark travels between the members' edges, kept clear of the circles by its own size
+      // along the link, so no member hides a label at the start or end of its trip.
+      const start = Math.min(len / 2, r + Math.abs(ux) * half + (Math.abs(uy) * pillHeight * k) / 2);
+      const travel = Math.max(0, len - 2 * start);
+      const cx = a.x + ux * (start + travel * t);
+      const cy = a.y + uy * (start + travel * t);
       const at = (lane: number): Box => {
         const off = (15 + lane * laneSpacing) * k;
         const x = cx + px * off;
@@ -213,12 +256,12 @@ export class Messages {
 
   private create(): MessageNode {
     const g = svg("g", { class: "msg", "data-testid": "message", role: "button", tabindex: this.focusable ? 0 : -1 });
-    const h = pillHeight * this.scale;
-    const pill = svg("rect", { class: "pill", rx: h / 2, ry: h / 2, height: h, y: -h / 2 });
-    const label = svg("text", { class: "msg-label", "text-anchor": "middle", y: (6 * this.scale).toFixed(1) });
+    const pill = svg("rect", { class: "pill" });
+    const label = svg("text", { class: "msg-label", "text-anchor": "middle" });
     const cross = svg("path", { class: "msg-cross", d: "M-11 -11L11 11M11 -11L-11 11" });
     g.append(pill, label, cross);
     const node: MessageNode = { g, pill, label, cross, msg: blankMessage, width: 0, lane: 0, ariaLabel: "" };
+    this.shape(node);
     g.addEventListener("click", (ev) => {
       ev.stopPropagation();
       this.onClick(node.msg, ev.clientX, ev.clientY);
@@ -244,12 +287,7 @@ export class Messages {
       node.g.setAttribute("aria-label", spoken);
     }
     setText(node.label, text);
-    const width = Math.max(34, text.length * 9.6 + 20) * this.scale;
-    if (width !== node.width) {
-      node.width = width;
-      setAttr(node.pill, "width", width.toFixed(0));
-      setAttr(node.pill, "x", (-width / 2).toFixed(0));
-    }
+    this.size(node, text);
     setAttr(node.g, "class", `msg ${messageClass(msg.type)}${msg.id === this.highlighted ? " highlight" : ""}`);
     setAttr(node.g, "data-type", msg.type);
     setAttr(node.g, "data-from", memberName(msg.from));

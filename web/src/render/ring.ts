@@ -109,7 +109,22 @@ export class Ring {
       moving,
       base,
     );
+    const viewWidth = 1060;
+    new ResizeObserver((entries) => {
+      const width = entries[0]?.contentRect.width ?? 0;
+      if (width <= 0) return;
+      this.pixelsPerUnit = width / viewWidth;
+      // Link labels keep at least about 11 screen pixels.
+      this.root.style.setProperty("--link-font", `${Math.min(40, Math.max(20, 11 / this.pixelsPerUnit)).toFixed(1)}px`);
+    }).observe(this.root);
   }
+
+  /**
+   * pixelsPerUnit is how many screen pixels one unit of the drawing takes (kept up to date by
+   * a ResizeObserver, so reading it costs no layout). Text drawn in the ring is sized so it
+   * never falls below a readable size on a small screen.
+   */
+  pixelsPerUnit = 0.7;
 
   /** memberRadius is the drawn radius of a member circle. */
   get memberRadius(): number {
