@@ -107,8 +107,35 @@ func TestLossyAndSlowLinksAreShown(t *testing.T) {
 	p.scriptHas("link s2<->s3 latency=300ms")
 	p.waitJS(`document.querySelector('[data-testid="link-s2-s3"]')?.dataset.knobs === "s2⇄s3 300ms"`, "s2–s3 labelled slow")
 	p.screenshot("links-lossy-slow")
+
+	// Under traffic, message marks make way for the link labels.
+	p.setField("speed", "0.1")
+	p.play()
+	worst := 0
+	for i := 0; i < 15; i++ {
+		worst = max(worst, eval[int](p, labelsCoveredJS))
+		time.Sleep(60 * time.Millisecond)
+	}
+	p.pause()
+	assert.Zero(t, worst, "a labelled message mark covered a link label")
 	p.requireNoProblems()
 }
+
+// labelsCoveredJS counts the link labels that a labelled message mark
+// covers by more than a fifth of the label.
+const labelsCoveredJS = `(() => {
+	const labels = [...document.querySelectorAll('.link-label')].filter(l => l.textContent !== "").map(l => l.getBoundingClientRect());
+	const marks = [...document.querySelectorAll('[data-testid="message"]')]
+		.filter(g => g.style.display !== "none" && !g.classList.contains("dot") && Number(g.getAttribute("opacity") ?? 1) > 0.5)
+		.map(g => g.querySelector("rect").getBoundingClientRect());
+	let n = 0;
+	for (const a of labels) for (const b of marks) {
+		const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+		const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+		if (w > 0 && h > 0 && w * h > 0.2 * a.width * a.height) n++;
+	}
+	return n;
+})()`
 
 // Heal is the primary button only while there is something to heal.
 func TestHealStandsOutOnlyWhenPartitioned(t *testing.T) {

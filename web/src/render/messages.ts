@@ -164,7 +164,8 @@ export class Messages {
    */
   frame(): void {
     const r = this.ring.memberRadius + 6;
-    const placed: Box[] = [];
+    // Link labels come first: marks make way for them as for one another.
+    const placed: Box[] = [...this.ring.labelBoxes];
     for (const node of this.nodes.values()) {
       const msg = node.msg;
       const a = this.ring.position(memberName(msg.from));

@@ -115,7 +115,9 @@ export class Ring {
       if (width <= 0) return;
       this.pixelsPerUnit = width / viewWidth;
       // Link labels keep at least about 11 screen pixels.
-      this.root.style.setProperty("--link-font", `${Math.min(40, Math.max(20, 11 / this.pixelsPerUnit)).toFixed(1)}px`);
+      this.linkFont = Math.round(Math.min(40, Math.max(20, 11 / this.pixelsPerUnit)));
+      this.root.style.setProperty("--link-font", `${this.linkFont}px`);
+      this.placeLinks();
     }).observe(this.root);
   }
 
@@ -125,6 +127,13 @@ export class Ring {
    * never falls below a readable size on a small screen.
    */
   pixelsPerUnit = 0.7;
+  /** linkFont is the size of the link labels in drawing units. */
+  private linkFont = 20;
+  /**
+   * labelBoxes are the rectangles the link labels cover, in drawing units; message marks keep
+   * out of them so a label naming a lossy or slow link stays readable under traffic.
+   */
+  labelBoxes: Array<{ x0: number; y0: number; x1: number; y1: number }> = [];
 
   /** memberRadius is the drawn radius of a member circle. */
   get memberRadius(): number {
@@ -473,6 +482,8 @@ export class Ring {
       this.linksMoved = true;
     }
     lines.forEach((text, i) => setText(link.label.children[i]!, text));
+    // The label's box (which message marks avoid) follows its text.
+    this.linksMoved = true;
   }
 
   private createLink(a: string, b: string): LinkNode {
@@ -494,6 +505,7 @@ export class Ring {
   }
 
   private placeLinks(): void {
+    this.labelBoxes = [];
     for (const link of this.links.values()) {
       const pa = this.position(link.a);
       const pb = this.position(link.b);
@@ -509,12 +521,18 @@ export class Ring {
         // labels of crossing diameters (in even rings) never land on the same spot.
         const x = pa.x + (pb.x - pa.x) * 0.42;
         const y = pa.y + (pb.y - pa.y) * 0.42;
-        const lineHeight = 22;
-        const top = y - ((link.lines - 1) * lineHeight) / 2 + 7;
+        const font = this.linkFont;
+        const lineHeight = font * 1.1;
+        const top = y - ((link.lines - 1) * lineHeight) / 2 + font * 0.35;
+        let longest = 0;
         Array.from(link.label.children).forEach((tspan, i) => {
           setAttr(tspan, "x", x.toFixed(1));
           setAttr(tspan, "y", (top + i * lineHeight).toFixed(1));
+          longest = Math.max(longest, tspan.textContent?.length ?? 0);
         });
+        const halfWidth = (longest * font * 0.62) / 2;
+        const halfHeight = (link.lines * lineHeight) / 2;
+        this.labelBoxes.push({ x0: x - halfWidth, y0: y - halfHeight, x1: x + halfWidth, y1: y + halfHeight });
       }
     }
   }
