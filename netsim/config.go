@@ -67,6 +67,14 @@ type Config struct {
 	// CheckpointEvery is the virtual time between two rewind checkpoints
 	// (0: none, for long benchmark runs that never rewind).
 	CheckpointEvery Duration
+	// CheckpointDense is how many of the newest checkpoints are kept at
+	// every CheckpointEvery; older ones are thinned with age, each further
+	// band of CheckpointDense checkpoints half as dense as the one before,
+	// so a session of length T keeps about CheckpointDense·log2(T) of them
+	// (see keepCheckpoint). Seeking stays exact, since it replays from the
+	// nearest earlier checkpoint; only seeking far back replays longer.
+	// 0 keeps every checkpoint.
+	CheckpointDense int
 	// TraceKeep keeps only the trace records of the last TraceKeep of
 	// virtual time (0: keep them all). A busy cluster records some two
 	// thousand events per virtual second, so hour-long runs need a window.
@@ -92,6 +100,7 @@ func DefaultConfig() Config {
 		SnapshotCatchUp: 5,
 		ClientTimeout:   2 * Second,
 		CheckpointEvery: 5 * Second,
+		CheckpointDense: 24,
 	}
 }
 
@@ -151,6 +160,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxInflight < 1 {
 		return bad("max inflight", "%d: a leader needs at least one append in flight", c.MaxInflight)
+	}
+	if c.CheckpointDense < 0 {
+		return bad("checkpoint dense", "%d is negative; keep 0 (every checkpoint) or more", c.CheckpointDense)
 	}
 	if c.ClientTimeout == 0 {
 		return bad("client timeout", "must be longer than zero")

@@ -31,6 +31,13 @@ import (
 // types listed in shallow are copied by plain assignment, sharing what they
 // point to; that is for immutable data only (a raft entry's payload, which
 // nothing changes once the entry exists).
+//
+// A google/btree BTreeG whose items are plain values (nothing in them
+// points anywhere but strings) is copied with its own Clone, which is
+// copy-on-write: the copy and the original share the tree's nodes until one
+// of them changes a node, which it then copies first. A store's MVCC history
+// is such a tree, and it grows with every write, so checkpoints of a long
+// session share it instead of each holding all of it.
 func deepCopy[T any](root *T, shared, shallow []reflect.Type) *T {
 	c := copier{pointers: map[pointerKey]reflect.Value{}, maps: map[unsafe.Pointer]reflect.Value{}, shared: shared, shallow: shallow}
 	return c.pointer(reflect.ValueOf(root), "root").Interface().(*T)
@@ -65,6 +72,11 @@ func (c *copier) pointer(src reflect.Value, path string) reflect.Value {
 	}
 	key := pointerKey{src.UnsafePointer(), src.Type()}
 	if dst, ok := c.pointers[key]; ok {
+		return dst
+	}
+	if isCopyOnWriteTree(src.Type()) {
+		dst := src.MethodByName("Clone").Call(nil)[0]
+		c.pointers[key] = dst
 		return dst
 	}
 	dst := reflect.New(elem)
@@ -220,4 +232,46 @@ func computeHasPointers(t reflect.Type) bool {
 		}
 	}
 	return v
+}
+
+// cowTreeCache remembers isCopyOnWriteTree per type (reflect.Type → bool).
+var cowTreeCache sync.Map
+
+// isCopyOnWriteTree reports whether t is a pointer to a google/btree BTreeG
+// whose items hold no pointers but strings, so that the tree's
+// copy-on-write Clone is a copy that shares no mutable memory: Clone shares
+// nodes, which the library copies before changing, and items are copied
+// whole whenever a node is, so only immutable strings stay shared.
+func isCopyOnWriteTree(t reflect.Type) bool {
+	if v, ok := cowTreeCache.Load(t); ok {
+		return v.(bool)
+	}
+	v := false
+	if t.Kind() == reflect.Pointer && t.Elem().PkgPath() == "github.com/google/btree" && strings.HasPrefix(t.Elem().Name(), "BTreeG[") {
+		clone, okClone := t.MethodByName("Clone")
+		has, okHas := t.MethodByName("Has")
+		v = okClone && okHas && clone.Type.NumIn() == 1 && clone.Type.NumOut() == 1 && clone.Type.Out(0) == t &&
+			has.Type.NumIn() == 2 && onlyStrings(has.Type.In(1))
+	}
+	cowTreeCache.Store(t, v)
+	return v
+}
+
+// onlyStrings reports whether a value of type t refers to no memory outside
+// itself but strings, which Go never changes.
+func onlyStrings(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.String:
+		return true
+	case reflect.Array:
+		return onlyStrings(t.Elem())
+	case reflect.Struct:
+		for i := 0; i < t.NumField(); i++ {
+			if !onlyStrings(t.Field(i).Type) {
+				return false
+			}
+		}
+		return true
+	}
+	return !hasPointers(t)
 }

@@ -35,8 +35,10 @@ type timeline struct {
 var checkpointShared = []reflect.Type{reflect.TypeFor[timeline]()}
 
 // checkpointShallow are immutable values checkpoints share: a raft entry's
-// payload never changes once the entry exists, and logs hold many of them.
-var checkpointShallow = []reflect.Type{reflect.TypeFor[raft.Entry]()}
+// payload never changes once the entry exists, and logs hold many of them;
+// a snapshot is replaced whole, never edited, and its data (the whole store,
+// encoded) is held by the member's raft storage and by its disk alike.
+var checkpointShallow = []reflect.Type{reflect.TypeFor[raft.Entry](), reflect.TypeFor[raft.Snapshot]()}
 
 // snapshotWorld copies the world for a checkpoint or a restore.
 func snapshotWorld(w *World) *World {
@@ -72,8 +74,16 @@ func (w *World) checkpointIfDue() {
 	if found {
 		return
 	}
+	if i < len(cps) && !keepCheckpoint(checkpointSlot(w.now, every), checkpointSlot(cps[len(cps)-1].at, every), w.cfg.CheckpointDense) {
+		// A replay in a rewound world passes a moment whose checkpoint was
+		// thinned away; thinning is for good, so it is not taken again.
+		return
+	}
 	cp := checkpoint{at: w.now, steps: w.steps, world: snapshotWorld(w)}
 	w.tl.checkpoints = slices.Insert(cps, i, cp)
+	if i == len(cps) {
+		w.thinCheckpoints()
+	}
 }
 
 // pruneInterval is the virtual time between two prunings of the safety
