@@ -10,7 +10,7 @@ import (
 // Cluster starts a new world: `cluster size=5 seed=7 election=150ms..300ms
 // heartbeat=50ms latency=5ms..15ms prevote=on checkquorum=on`. It must be the
 // first command of a script. Options not given keep netsim.DefaultConfig's
-// values.
+// values (or those of the parser's base, see Parser.SetBase).
 type Cluster struct {
 	Config netsim.Config
 }

@@ -4,6 +4,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/raft-playground/playground/netsim"
 )
 
 // Parse reads a whole script. It validates every line, including names that
@@ -12,7 +14,15 @@ import (
 // fail at run time for reasons that depend on the simulation itself. The
 // error is a *LineError for the first bad line.
 func Parse(text string) (*Script, error) {
+	return ParseFrom(text, netsim.DefaultConfig())
+}
+
+// ParseFrom is Parse with the cluster line's options that the script does not
+// give taken from base instead of netsim.DefaultConfig (see
+// Parser.SetBase).
+func ParseFrom(text string, base netsim.Config) (*Script, error) {
 	p := NewParser()
+	p.SetBase(base)
 	s := &Script{}
 	for i, src := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
 		l, err := p.ParseLine(i+1, src)
@@ -29,6 +39,9 @@ func Parse(text string) (*Script, error) {
 // introduced. ParseLine changes nothing; Accept records a line once it has
 // been applied, so that a line the world refuses leaves the parser as it was.
 type Parser struct {
+	// base is the configuration a cluster line starts from: the options it
+	// does not give keep base's values.
+	base        netsim.Config
 	clusterLine int          // line of the cluster command, 0 before it
 	size        int          // the cluster's initial size
 	members     map[int]bool // members that exist: s1…sSize plus those added
@@ -37,13 +50,21 @@ type Parser struct {
 
 // NewParser returns a parser for a script that has not started yet.
 func NewParser() *Parser {
-	return &Parser{members: map[int]bool{}, leases: map[string]bool{}}
+	return &Parser{base: netsim.DefaultConfig(), members: map[int]bool{}, leases: map[string]bool{}}
 }
+
+// SetBase makes a cluster line start from base instead of
+// netsim.DefaultConfig: the options the line does not give keep base's
+// values, and so do the settings no script option reaches (checkpoints, the
+// trace window). The browser starts from netsim.BrowserConfig this way.
+// Because a recorded cluster line states every option, a script recorded
+// from one base replays the same from any other.
+func (ps *Parser) SetBase(base netsim.Config) { ps.base = base }
 
 // Clone returns an independent copy of the parser's state, so a session can
 // try lines ahead without committing to them.
 func (ps *Parser) Clone() *Parser {
-	c := &Parser{clusterLine: ps.clusterLine, size: ps.size, members: map[int]bool{}, leases: map[string]bool{}}
+	c := &Parser{base: ps.base, clusterLine: ps.clusterLine, size: ps.size, members: map[int]bool{}, leases: map[string]bool{}}
 	for k, v := range ps.members {
 		c.members[k] = v
 	}

@@ -24,7 +24,7 @@ func parseCluster(p *lineParser) (Command, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := netsim.DefaultConfig()
+	cfg := p.ctx.base
 	for _, name := range clusterOptions {
 		t, ok := opts[name]
 		if !ok {

@@ -61,12 +61,24 @@ func RunScript(text string, trace io.Writer) (*Session, error) {
 
 // RunScriptIn is RunScript with the trace worded by catalog.
 func RunScriptIn(text string, trace io.Writer, catalog *netsim.Catalog) (*Session, error) {
-	s, err := Parse(text)
+	return runScript(text, trace, catalog, netsim.DefaultConfig())
+}
+
+// RunScriptFrom is RunScript with the cluster line starting from base
+// instead of netsim.DefaultConfig (see Parser.SetBase): the browser runs
+// scripts from netsim.BrowserConfig.
+func RunScriptFrom(text string, trace io.Writer, base netsim.Config) (*Session, error) {
+	return runScript(text, trace, netsim.English, base)
+}
+
+func runScript(text string, trace io.Writer, catalog *netsim.Catalog, base netsim.Config) (*Session, error) {
+	s, err := ParseFrom(text, base)
 	if err != nil {
 		return nil, err
 	}
 	sess := NewSession(trace)
 	sess.SetCatalog(catalog)
+	sess.parser.SetBase(base)
 	for _, l := range s.Lines {
 		if err := sess.apply(l); err != nil {
 			return sess, err
@@ -358,7 +370,7 @@ func (s *Session) Seek(t netsim.Time) error {
 		return err
 	}
 	if s.trace != nil {
-		s.cursor = len(s.world.Events(0))
+		_, s.cursor = s.world.EventWindow()
 	}
 	if now := s.position(); now.at > end.at {
 		// Seeking past the end of the recording ran the world forward: that
