@@ -40,6 +40,10 @@ type execResult struct {
 type eventBatch struct {
 	Cursor int                `json:"cursor"`
 	Events []netsim.EventView `json:"events"`
+	// Dropped counts the events after the cursor asked for that are no
+	// longer kept (a browser session keeps the last few virtual minutes of
+	// the trace): Events starts after them. 0 when nothing was missed.
+	Dropped int `json:"dropped,omitempty"`
 }
 
 // createOptions is create's object argument.
@@ -74,7 +78,10 @@ func (s *session) create(args []safejs.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	sess, err := script.RunScript(text, nil)
+	// A browser session starts from BrowserConfig, which keeps what a
+	// session left running for hours holds bounded; a script's own options
+	// (snapshot-every=0, say) still win.
+	sess, err := script.RunScriptFrom(text, nil, netsim.BrowserConfig())
 	if err != nil {
 		return nil, err
 	}
@@ -231,12 +238,17 @@ func (s *session) events(args []safejs.Value) (any, error) {
 	if err := s.require(); err != nil {
 		return nil, err
 	}
-	// The world clamps a cursor beyond its end, so the next cursor is
-	// counted from where it actually started.
+	// A cursor beyond the end is clamped to it, and one before the kept
+	// window starts at the window and says how many events it missed; the
+	// next cursor is counted from where the batch actually started.
 	w := s.sess.World()
-	from := min(int(cursor), len(w.Events(0)))
+	dropped, total := w.EventWindow()
+	from, missed := min(int(cursor), total), 0
+	if from < dropped {
+		from, missed = dropped, dropped-from
+	}
 	feed := w.Feed(from, netsim.English)
-	return eventBatch{Cursor: from + len(feed), Events: feed}, nil
+	return eventBatch{Cursor: from + len(feed), Events: feed, Dropped: missed}, nil
 }
 
 // seek moves the world to a virtual time; acting afterwards forks there.
@@ -273,6 +285,6 @@ func (s *session) require() error {
 }
 
 func (s *session) status() status {
-	w := s.sess.World()
-	return status{NowUs: w.Now(), Events: len(w.Events(0))}
+	_, total := s.sess.World().EventWindow()
+	return status{NowUs: s.sess.World().Now(), Events: total}
 }

@@ -251,3 +251,73 @@ func TestAPanicAbandonsTheSession(t *testing.T) {
 	callInto(t, engine, &v, "view")
 	assert.Len(t, v.Members, 3, "create starts afresh")
 }
+
+func TestCreateStartsFromTheBrowserDefaults(t *testing.T) {
+	tests := []struct {
+		name string
+		arg  any
+		want string
+	}{
+		{"no argument", nil, "snapshot-every=100 "},
+		{"size and seed", map[string]any{"size": 5, "seed": 7}, "snapshot-every=100 "},
+		{"script text", "cluster size=5 seed=7\n", "snapshot-every=100 "},
+		{"a script's own choice wins", "cluster size=5 seed=7 snapshot-every=0\n", "snapshot-every=0 "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			engine := newEngine(t)
+			var st status
+			if tt.arg == nil {
+				callInto(t, engine, &st, "create")
+			} else {
+				callInto(t, engine, &st, "create", tt.arg)
+			}
+			var text string
+			callInto(t, engine, &text, "script")
+			assert.Contains(t, text, tt.want, "the recorded cluster line states the snapshot setting")
+		})
+	}
+}
+
+func TestEventsBeforeTheKeptWindowSayHowManyWereDropped(t *testing.T) {
+	engine := newEngine(t)
+	var st status
+	callInto(t, engine, &st, "create", map[string]any{"size": 5, "seed": 7})
+	// A browser session keeps the last five virtual minutes of the trace.
+	callInto(t, engine, &st, "run", "400s")
+
+	var batch eventBatch
+	callInto(t, engine, &batch, "events", 0)
+	require.Positive(t, batch.Dropped, "the oldest events are gone, and the answer says so")
+	require.NotEmpty(t, batch.Events)
+	assert.Equal(t, batch.Dropped+1, batch.Events[0].Seq, "the batch starts right after the dropped events")
+	assert.Equal(t, st.Events, batch.Cursor, "the cursor is the end of the whole trace")
+	assert.Equal(t, st.Events, batch.Events[len(batch.Events)-1].Seq, "sequence numbers still count every event")
+	assert.Len(t, batch.Events, batch.Cursor-batch.Dropped)
+
+	var v testView
+	callInto(t, engine, &v, "view")
+	assert.Equal(t, st.Events, v.Events, "the view and the status count alike")
+
+	var later eventBatch
+	callInto(t, engine, &later, "events", batch.Cursor)
+	assert.Empty(t, later.Events)
+	assert.Zero(t, later.Dropped, "a reader that keeps up misses nothing")
+	callInto(t, engine, &later, "events", batch.Cursor-5)
+	assert.Len(t, later.Events, 5)
+	assert.Zero(t, later.Dropped)
+	callInto(t, engine, &later, "events", 10)
+	assert.Equal(t, batch.Dropped-10, later.Dropped, "counted from the cursor asked for")
+
+	t.Run("a seek back before the window", func(t *testing.T) {
+		callInto(t, engine, &st, "seek", 30_000_000)
+		var back eventBatch
+		callInto(t, engine, &back, "events", 0)
+		assert.Empty(t, back.Events, "the events of that moment are no longer kept")
+		assert.Equal(t, st.Events, back.Cursor)
+		assert.Equal(t, st.Events, back.Dropped)
+		callInto(t, engine, &v, "view")
+		assert.EqualValues(t, 30_000_000, v.NowUs, "the world itself is exact")
+		assert.NotZero(t, v.Leader)
+	})
+}
