@@ -35,10 +35,14 @@ type timeline struct {
 var checkpointShared = []reflect.Type{reflect.TypeFor[timeline]()}
 
 // checkpointShallow are immutable values checkpoints share: a raft entry's
-// payload never changes once the entry exists, and logs hold many of them;
-// a snapshot is replaced whole, never edited, and its data (the whole store,
-// encoded) is held by the member's raft storage and by its disk alike.
-var checkpointShallow = []reflect.Type{reflect.TypeFor[raft.Entry](), reflect.TypeFor[raft.Snapshot]()}
+// payload never changes once the entry exists, and logs hold many of them.
+//
+// raft.Snapshot would qualify too (its data, the whole store encoded, is
+// replaced whole, never edited), but sharing it made the js/wasm runtime
+// report a bad pointer while copying an hour-long session with a client
+// writing (BenchmarkSeekAfterAnHour/puts/widest-gap under node, not
+// natively); until that is understood, snapshots are copied.
+var checkpointShallow = []reflect.Type{reflect.TypeFor[raft.Entry]()}
 
 // snapshotWorld copies the world for a checkpoint or a restore.
 func snapshotWorld(w *World) *World {
