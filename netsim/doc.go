@@ -30,4 +30,9 @@
 // Seek rewinds: the world keeps checkpoints (deep copies of itself) every
 // Config.CheckpointEvery of virtual time and a log of the commands it was
 // given; seeking restores the nearest checkpoint and replays from there.
+// Older checkpoints are thinned with age (Config.CheckpointDense), so a long
+// session keeps a logarithmic number of them; seeking stays exact.
+// BrowserConfig is the configuration a page's session starts from: it also
+// compacts members' logs and keeps the trace to a window (EventWindow), so
+// a session left running stays bounded (Footprint counts what it holds).
 package netsim
