@@ -45,6 +45,57 @@ function overlapArea(a: Box, b: Box): number {
   return w > 0 && h > 0 ? w * h : 0;
 }
 
+/** Circle is a member's disc (with its timer arc), which marks keep out of. */
+interface Circle {
+  x: number;
+  y: number;
+  r: number;
+}
+
+/** depth is how far a box reaches into a circle (0 when it stays outside). */
+function depth(box: Box, c: Circle): number {
+  const nx = Math.max(box.x0, Math.min(c.x, box.x1));
+  const ny = Math.max(box.y0, Math.min(c.y, box.y1));
+  const d = Math.hypot(c.x - nx, c.y - ny);
+  return d < c.r ? c.r - d : 0;
+}
+
+/** circleCost weighs how deep a box reaches into the members: far worse than covering a mark. */
+function circleCost(box: Box, circles: Circle[]): number {
+  let sum = 0;
+  for (const c of circles) sum += depth(box, c);
+  return sum * 1e5;
+}
+
+/**
+ * pushOut moves a box out of every circle it reaches into, away from the circle's centre.
+ * Members are drawn above the marks, so a mark left inside a circle would be hidden in part.
+ */
+function pushOut(box: Box, circles: Circle[], away: { x: number; y: number }): Box {
+  for (let round = 0; round < 4; round++) {
+    let moved = false;
+    for (const c of circles) {
+      const d = depth(box, c);
+      if (d <= 0) continue;
+      let ux = (box.x0 + box.x1) / 2 - c.x;
+      let uy = (box.y0 + box.y1) / 2 - c.y;
+      const len = Math.hypot(ux, uy);
+      if (len < 1e-3) {
+        ux = away.x;
+        uy = away.y;
+      } else {
+        ux /= len;
+        uy /= len;
+      }
+      const step = d + 1;
+      box = { x0: box.x0 + ux * step, y0: box.y0 + uy * step, x1: box.x1 + ux * step, y1: box.y1 + uy * step };
+      moved = true;
+    }
+    if (!moved) break;
+  }
+  return box;
+}
+
 /** Messages owns the message marks in the ring's message layer. */
 export class Messages {
   private readonly nodes = new Map<number, MessageNode>();
@@ -163,7 +214,9 @@ export class Messages {
    * readable; a mark keeps its lane while it is free, so labels do not jump about.
    */
   frame(): void {
-    const r = this.ring.memberRadius + 6;
+    this.fitScale();
+    const r = this.ring.memberClearance + 2;
+    const circles = this.ring.memberCircles();
     // Link labels come first: marks make way for them as for one another.
     const placed: Box[] = [...this.ring.labelBoxes];
     for (const node of this.nodes.values()) {
@@ -205,7 +258,10 @@ export class Messages {
         const y = cy + py * off;
         return { x0: x - half, y0: y - (pillHeight * k) / 2 - 1, x1: x + half, y1: y + (pillHeight * k) / 2 + 1 };
       };
-      const cost = (box: Box): number => placed.reduce((sum, p) => sum + overlapArea(box, p), 0);
+      // A lane is scored by the marks and labels it covers, and far more heavily by how deep it
+      // reaches into a member's circle.
+      const covered = (box: Box): number => placed.reduce((sum, p) => sum + overlapArea(box, p), 0);
+      const cost = (box: Box): number => covered(box) + circleCost(box, circles);
       let lane = node.lane;
       let box = at(lane);
       let best = cost(box);
@@ -221,8 +277,9 @@ export class Messages {
       }
       // Where even the outer lanes are taken (a crowd of messages at one member, or a slow link
       // filling up), the mark shrinks to a dot of its colour: it still shows a message moving,
-      // and the labels around it stay readable. Its details are a click or a Tab away.
-      const collapsed = best > 0;
+      // and the labels around it stay readable. Its details are a click or a Tab away. A mark
+      // that only touches a circle keeps its label: it is moved out of the circle below.
+      const collapsed = covered(box) > 0;
       if (collapsed) {
         const dotAt = (k: number): Box => {
           const b = at(k);
@@ -242,6 +299,9 @@ export class Messages {
           }
         }
       }
+      // No lane keeps it clear of every member (a short link between neighbours on a phone):
+      // it slides out of the circle, away from the member's centre.
+      if (circleCost(box, circles) > 0) box = pushOut(box, circles, { x: px, y: py });
       toggleClass(node.g, "dot", collapsed);
       node.lane = lane;
       placed.push(box);

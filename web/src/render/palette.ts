@@ -39,6 +39,29 @@ export function roleLabel(role: string, state: string): string {
 }
 
 /**
+ * roleForms lists the ways a member's circle can name its role, longest first: the ring uses
+ * the longest one that fits the circle at a readable size (a small circle on a phone says
+ * "CAND." rather than shrinking "CANDIDATE" to a smudge). The last is a letter or sign.
+ */
+export function roleForms(role: string, state: string): string[] {
+  if (state === "crashed") return ["CRASHED", "DOWN", "✕"];
+  if (state === "failed") return ["FAILED", "FAIL", "✕"];
+  if (state === "paused") return ["PAUSED", "PAUSE", "❚❚"];
+  switch (role) {
+    case "leader":
+      return ["LEADER", "LEAD", "L"];
+    case "candidate":
+      return ["CANDIDATE", "CAND.", "C"];
+    case "pre-candidate":
+      return ["PRE-CANDIDATE", "PRE-CAND.", "PRE", "P"];
+    case "learner":
+      return ["LEARNER", "LRN", "N"];
+    default:
+      return ["follower", "foll.", "F"];
+  }
+}
+
+/**
  * messageLabel is the short name drawn on a message in flight ("vote?" asks, "vote ✓" answers);
  * an append that carries entries says how many ("append +2").
  */

@@ -4,7 +4,7 @@
 import { directedKey, fullKnobsText, isLossy, isSlow, pairLabel, sameKnobs, specialLinks } from "../model/links";
 import { displayRole, isDown, memberName, membersOf, type LinkView, type MemberView, type View } from "../model/view";
 import { el, memberIndex, setAttr, setText, svg, toggleClass } from "./dom";
-import { groupLetter, roleLabel } from "./palette";
+import { groupLetter, roleForms, roleLabel } from "./palette";
 
 /** RingCallbacks are how clicks on the drawing reach the input layer. */
 export interface RingCallbacks {
@@ -22,6 +22,133 @@ export interface Point {
 }
 
 const ringRadius = 330;
+
+/**
+ * MinText is the smallest size, in screen pixels, of each kind of text in the ring. Text is
+ * drawn at its natural size (a share of the member's radius) unless that falls below these on
+ * a small screen; slides (embed mode) ask for more, to read from the back of a room.
+ */
+interface MinText {
+  name: number;
+  role: number;
+  term: number;
+  /** small is the text around a member: its vote count, its partition letter, group names. */
+  small: number;
+}
+const screenMin: MinText = { name: 16, role: 11, term: 11, small: 11 };
+const slideMin: MinText = { name: 20, role: 13, term: 13, small: 13 };
+
+/** Line is one line of text in a member's circle: its font size and baseline, in drawing units. */
+interface Line {
+  font: number;
+  y: number;
+}
+
+/**
+ * Geometry is how members are drawn for the ring's size on screen and its number of members:
+ * the circle, its three lines of text, and the marks around it. key sums it up.
+ */
+interface Geometry {
+  r: number;
+  name: Line;
+  role: Line;
+  term: Line;
+  /** pad is the margin kept between a line of text and the circle's edge. */
+  pad: number;
+  extraFont: number;
+  dot: number;
+  timerWidth: number;
+  haloWidth: number;
+  key: string;
+}
+
+/**
+ * memberGeometry sizes the members. The circle is as large as the default drawing allows
+ * (the chord between neighbours bounds it), and on a small screen larger still, as far as the
+ * neighbours leave room, so that a role word fits in it at a readable size.
+ */
+function memberGeometry(n: number, slots: number, pxPerUnit: number, min: MinText): Geometry {
+  const halfChord = (count: number): number => ringRadius * Math.sin(Math.PI / Math.max(3, count));
+  const natural = Math.min(96, Math.max(52, halfChord(n) * 0.68));
+  const roleMin = min.role / pxPerUnit;
+  // About four role-text heights: "CANDIDATE" fits across at the role line's height.
+  const wanted = Math.min(4 * roleMin, 160, halfChord(n) * 0.8, halfChord(slots) * 0.9);
+  const r = Math.round(Math.max(natural, wanted));
+  const nameFont = Math.max((40 * r) / 90, min.name / pxPerUnit);
+  const roleFont = Math.max((16 * r) / 90, roleMin);
+  const termFont = Math.max((18 * r) / 90, min.term / pxPerUnit);
+  // The lines sit where they always have, unless larger type needs them stacked closer to
+  // one another; then the stack is centred in the circle.
+  let yName = -r * 0.08;
+  let yRole = r * 0.3;
+  let yTerm = r * 0.6;
+  const gap = roleFont * 0.3;
+  const roleAt = yName + nameFont * 0.06 + gap + roleFont * 0.72;
+  if (yRole < roleAt || yTerm < yRole + gap + termFont * 0.72) {
+    yRole = Math.max(yRole, roleAt);
+    yTerm = Math.max(yTerm, yRole + gap + termFont * 0.72);
+    const shift = -(yName - nameFont * 0.72 + yTerm) / 2 + r * 0.03;
+    yName += shift;
+    yRole += shift;
+    yTerm += shift;
+  }
+  const small = min.small / pxPerUnit;
+  const g: Omit<Geometry, "key"> = {
+    r,
+    name: { font: nameFont, y: yName },
+    role: { font: roleFont, y: yRole },
+    term: { font: termFont, y: yTerm },
+    pad: Math.max(4, r * 0.07),
+    extraFont: Math.max(20, small),
+    dot: Math.max(9, 4 / pxPerUnit),
+    timerWidth: Math.max(5, 2 / pxPerUnit),
+    haloWidth: Math.max(7, 2.5 / pxPerUnit),
+  };
+  const key = [r, nameFont, roleFont, termFont, yName, yRole, yTerm, g.extraFont, g.dot, g.timerWidth].map((v) => v.toFixed(1)).join(",");
+  return { ...g, key };
+}
+
+/** measureCache keeps the width of each text at a 100-unit font, by weight. */
+const measureCache = new Map<string, number>();
+let measureContext: CanvasRenderingContext2D | null | undefined;
+
+/**
+ * textWidth estimates how wide a text is drawn in the ring (system-ui, the ring's font) at a
+ * font size, with letter spacing in ems. A canvas measures without a layout of the page.
+ */
+function textWidth(text: string, font: number, weight: number, spacing: number): number {
+  const key = `${weight}|${text}`;
+  let width = measureCache.get(key);
+  if (width === undefined) {
+    if (measureContext === undefined) measureContext = document.createElement("canvas").getContext("2d");
+    if (measureContext) {
+      measureContext.font = `${weight} 100px system-ui, sans-serif`;
+      width = measureContext.measureText(text).width;
+    } else {
+      width = text.length * 62;
+    }
+    measureCache.set(key, width);
+  }
+  return (width * font) / 100 + text.length * spacing * font;
+}
+
+/** room is how wide a line of text may be at its height in a circle of radius r. */
+function room(g: Geometry, line: Line): number {
+  const far = Math.max(Math.abs(line.y), Math.abs(line.y - line.font * 0.72));
+  return far >= g.r ? 0 : 2 * Math.sqrt(g.r * g.r - far * far) - 2 * g.pad;
+}
+
+/**
+ * fit picks the first text that fits a width, trying each with its letter spacing and then
+ * without; tight says it needed the spacing dropped. null when none fits.
+ */
+function fit(forms: string[], line: Line, width: number, weight: number, spacing: number): { text: string; tight: boolean } | null {
+  for (const text of forms) {
+    if (textWidth(text, line.font, weight, spacing) <= width) return { text, tight: false };
+    if (spacing > 0 && textWidth(text, line.font, weight, 0) <= width) return { text, tight: true };
+  }
+  return null;
+}
 /** tweenMs is how long members glide to new places after a partition (none with reduced motion). */
 const tweenMs = matchMedia("(prefers-reduced-motion: reduce)").matches ? 0 : 300;
 
@@ -43,7 +170,8 @@ interface MemberNode {
   at: Point;
   tweenStart: number;
   drag: Point | null;
-  radius: number;
+  /** geometry is the key of the Geometry the node was last sized for. */
+  geometry: string;
   lastLabel: string;
   /** signature sums up what the node last showed apart from the timer arc. */
   signature: string;
@@ -63,6 +191,8 @@ interface LinkNode {
 
 /** viewBox is the drawing's coordinate frame, shared by its three stacked layers. */
 const viewBox = "-530 -520 1060 1040";
+const viewWidth = 1060;
+const viewHeight = 1040;
 
 /**
  * Ring owns the cluster drawing. It is three SVG layers stacked with one coordinate frame —
@@ -79,7 +209,7 @@ export class Ring {
   private readonly members = new Map<string, MemberNode>();
   private readonly links = new Map<string, LinkNode>();
   private readonly groupLabels: SVGTextElement[] = [];
-  private radius = 64;
+  private geometry: Geometry = memberGeometry(5, 5, 0.7, screenMin);
   private order: string[] = [];
   /** linksMoved asks for the link lines to be placed again (new links or new positions). */
   private linksMoved = false;
@@ -109,16 +239,39 @@ export class Ring {
       moving,
       base,
     );
-    const viewWidth = 1060;
     new ResizeObserver((entries) => {
-      const width = entries[0]?.contentRect.width ?? 0;
-      if (width <= 0) return;
-      this.pixelsPerUnit = width / viewWidth;
-      // Link labels keep at least about 11 screen pixels.
-      this.linkFont = Math.round(Math.min(40, Math.max(20, 11 / this.pixelsPerUnit)));
-      this.root.style.setProperty("--link-font", `${this.linkFont}px`);
-      this.placeLinks();
+      const box = entries[0]?.contentRect;
+      if (!box || box.width <= 0 || box.height <= 0) return;
+      // The drawing keeps its proportions and fits the box (preserveAspectRatio's default).
+      const scale = Math.min(box.width / viewWidth, box.height / viewHeight);
+      if (Math.abs(scale - this.pixelsPerUnit) < 0.002) return;
+      this.pixelsPerUnit = scale;
+      this.rescaled = true;
     }).observe(this.root);
+  }
+
+  /** groupFont is the size of the partition groups' names, in drawing units. */
+  private groupFont = 26;
+  /** rescaled says the drawing's size on screen changed since the members were last sized. */
+  private rescaled = true;
+  private lastView: View | null = null;
+  private lastSelected = "";
+
+  /** textMin is the smallest readable text here: larger in embed mode, for a projector. */
+  private textMin(): MinText {
+    return this.root.closest(".embed") ? slideMin : screenMin;
+  }
+
+  /** applyScale sizes the text that CSS draws (link and group labels, marks round members). */
+  private applyScale(): void {
+    const min = this.textMin();
+    // Link labels keep at least about 11 screen pixels.
+    this.linkFont = Math.round(Math.min(40, Math.max(20, 11 / this.pixelsPerUnit)));
+    const style = this.root.style;
+    style.setProperty("--link-font", `${this.linkFont}px`);
+    this.groupFont = Math.max(26, min.small / this.pixelsPerUnit);
+    style.setProperty("--group-font", `${this.groupFont.toFixed(1)}px`);
+    style.setProperty("--letter-font", `${Math.max(26, (min.small + 2) / this.pixelsPerUnit).toFixed(1)}px`);
   }
 
   /**
@@ -137,7 +290,24 @@ export class Ring {
 
   /** memberRadius is the drawn radius of a member circle. */
   get memberRadius(): number {
-    return this.radius;
+    return this.geometry.r;
+  }
+
+  /** memberClearance is how far from its centre a member's drawing reaches (circle and timer arc). */
+  get memberClearance(): number {
+    const g = this.geometry;
+    return g.r + 7 + g.timerWidth / 2;
+  }
+
+  /** memberCircles lists where every member is drawn now, with the radius marks keep clear of. */
+  memberCircles(): Array<{ x: number; y: number; r: number }> {
+    const r = this.memberClearance;
+    const circles: Array<{ x: number; y: number; r: number }> = [];
+    for (const node of this.members.values()) {
+      const p = node.drag ?? node.at;
+      circles.push({ x: p.x, y: p.y, r });
+    }
+    return circles;
   }
 
   /** position is where a member is drawn now (including an ongoing tween or drag). */
@@ -158,7 +328,7 @@ export class Ring {
       if (id === except) continue;
       const dx = p.x - node.at.x;
       const dy = p.y - node.at.y;
-      if (dx * dx + dy * dy <= (this.radius + 10) ** 2) return id;
+      if (dx * dx + dy * dy <= (this.geometry.r + 10) ** 2) return id;
     }
     return null;
   }
@@ -198,6 +368,13 @@ export class Ring {
 
   /** update redraws the ring from a new view. */
   update(view: View, selected: string, now: number): void {
+    this.lastView = view;
+    this.lastSelected = selected;
+    if (this.rescaled) {
+      this.rescaled = false;
+      this.applyScale();
+      this.linksMoved = true;
+    }
     const members = membersOf(view);
     const leader = members.find((m) => m.id === view.leader);
     const ids = members.map((m) => m.name);
@@ -206,7 +383,8 @@ export class Ring {
     groups.forEach((g, i) => g.forEach((id) => groupOf.set(id, i)));
 
     // Members are as large as the ring allows: the chord between neighbours bounds the radius.
-    this.radius = Math.round(Math.min(96, Math.max(52, 2 * ringRadius * Math.sin(Math.PI / Math.max(3, ids.length)) * 0.34)));
+    const slots = ids.length + (groups.length > 1 ? groupGap * groups.length : 0);
+    this.geometry = memberGeometry(ids.length, slots, this.pixelsPerUnit, this.textMin());
     const targets = layout(ids, groups);
 
     for (const id of [...this.members.keys()]) {
@@ -248,6 +426,11 @@ export class Ring {
   /** frame advances the position tweens; it returns true while something still moves. */
   frame(now: number): boolean {
     let moving = false;
+    if (this.rescaled && this.lastView) {
+      // The drawing changed size on screen: size the members and labels for it again.
+      this.update(this.lastView, this.lastSelected, now);
+      moving = true;
+    }
     for (const node of this.members.values()) {
       const t = tweenMs === 0 ? 1 : Math.min(1, (now - node.tweenStart) / tweenMs);
       const e = t < 1 ? 1 - (1 - t) ** 3 : 1;
@@ -316,7 +499,7 @@ export class Ring {
     });
     const node: MemberNode = {
       g, halo, timer, body, name, role, term, extra, group, votes, voteDots: [], cross,
-      from: at, to: at, at, tweenStart: 0, drag: null, radius: 0, lastLabel: "", signature: "",
+      from: at, to: at, at, tweenStart: 0, drag: null, geometry: "", lastLabel: "", signature: "",
     };
     this.place(node);
     return node;
@@ -330,21 +513,24 @@ export class Ring {
     group: number | undefined,
     selected: boolean,
   ): void {
-    const r = this.radius;
-    if (node.radius !== r) {
-      node.radius = r;
+    const geo = this.geometry;
+    const r = geo.r;
+    const timerR = r + 7;
+    if (node.geometry !== geo.key) {
+      node.geometry = geo.key;
       setAttr(node.body, "r", r);
-      setAttr(node.halo, "r", r + 15);
-      setAttr(node.timer, "r", r + 7);
-      // Type scales with the member so nine members stay as legible as three.
-      const scale = r / 90;
-      setAttr(node.name, "y", (-r * 0.08).toFixed(1));
-      setAttr(node.name, "font-size", (40 * scale).toFixed(1));
-      setAttr(node.role, "y", (r * 0.3).toFixed(1));
-      setAttr(node.role, "font-size", (16 * scale).toFixed(1));
-      setAttr(node.term, "y", (r * 0.6).toFixed(1));
-      setAttr(node.term, "font-size", (18 * scale).toFixed(1));
-      setAttr(node.extra, "y", (r + 42).toFixed(1));
+      setAttr(node.timer, "r", timerR);
+      setAttr(node.timer, "stroke-width", geo.timerWidth.toFixed(1));
+      setAttr(node.halo, "r", (timerR + geo.timerWidth / 2 + 2 + geo.haloWidth / 2).toFixed(1));
+      setAttr(node.halo, "stroke-width", geo.haloWidth.toFixed(1));
+      // Type scales with the member so nine members stay as legible as three, and never falls
+      // below a readable size on screen.
+      for (const [text, line] of [[node.name, geo.name], [node.role, geo.role], [node.term, geo.term]] as const) {
+        setAttr(text, "y", line.y.toFixed(1));
+        setAttr(text, "font-size", line.font.toFixed(1));
+      }
+      setAttr(node.extra, "y", (r + 22 + geo.extraFont).toFixed(1));
+      setAttr(node.extra, "font-size", geo.extraFont.toFixed(1));
       setAttr(node.group, "x", (r * 0.98).toFixed(1));
       setAttr(node.group, "y", (r * 1.08).toFixed(1));
       const c = r * 0.55;
@@ -355,13 +541,13 @@ export class Ring {
     const timeout = m.electionTimeout;
     const elapsed = m.electionElapsed;
     const showTimer = m.state === "up" && m.role !== "leader" && timeout > 0;
-    const circumference = 2 * Math.PI * (r + 7);
+    const circumference = 2 * Math.PI * timerR;
     const fraction = showTimer ? Math.min(1, Math.max(0, elapsed / timeout)) : 0;
     setAttr(node.timer, "stroke-dasharray", `${(fraction * circumference).toFixed(1)} ${circumference.toFixed(1)}`);
     toggleClass(node.timer, "urgent", fraction > 0.8);
 
     const role = displayRole(m, leader);
-    const signature = [role, m.state, m.term, m.commit, group, selected, r, node.drag !== null, m.leadTransferee,
+    const signature = [role, m.state, m.term, m.commit, group, selected, geo.key, node.drag !== null, m.leadTransferee,
       (m.votesGranted ?? []).join(), (m.votesRejected ?? []).join(), (m.voters ?? []).join(), all.length].join("|");
     if (signature === node.signature) return;
     node.signature = signature;
@@ -374,9 +560,7 @@ export class Ring {
     setAttr(g, "data-selected", selected ? "true" : "false");
     setAttr(g, "class", `member role-${role} state-${m.state}${group === undefined ? "" : ` group-${group}`}${selected ? " selected" : ""}${node.drag ? " dragging" : ""}`);
 
-    setText(node.role, roleLabel(role, m.state));
-    // A crashed member's term lives only in its WAL until it restarts and replays it.
-    setText(node.term, isDown(m) ? "term ?" : `term ${m.term}`);
+    this.writeText(node, role, m);
     setText(node.group, group === undefined ? "" : groupLetter(group));
 
     // Votes gathered during an election: one dot per voter, filled when granted.
@@ -386,7 +570,7 @@ export class Ring {
     const rejected = new Set((m.votesRejected ?? []).map(memberName));
     if (campaigning) {
       while (node.voteDots.length < voters.length) {
-        const dot = svg("circle", { r: 9, class: "vote-dot" });
+        const dot = svg("circle", { r: geo.dot.toFixed(1), class: "vote-dot" });
         node.votes.append(dot);
         node.voteDots.push(dot);
       }
@@ -398,8 +582,10 @@ export class Ring {
         const id = voters[i]!;
         // Dots sit on the upper arc, from the left to the right, one per voter.
         const angle = -Math.PI * (0.8 - (0.6 * (i + 0.5)) / voters.length);
-        setAttr(dot, "cx", ((r + 24) * Math.cos(angle)).toFixed(1));
-        setAttr(dot, "cy", ((r + 24) * Math.sin(angle)).toFixed(1));
+        const at = timerR + geo.timerWidth / 2 + 6 + geo.dot;
+        setAttr(dot, "r", geo.dot.toFixed(1));
+        setAttr(dot, "cx", (at * Math.cos(angle)).toFixed(1));
+        setAttr(dot, "cy", (at * Math.sin(angle)).toFixed(1));
         setAttr(dot, "class", `vote-dot ${granted.has(id) ? "granted" : rejected.has(id) ? "rejected" : "pending"}`);
       });
       const need = Math.floor(voters.length / 2) + 1;
@@ -419,6 +605,39 @@ export class Ring {
       node.lastLabel = label;
       g.setAttribute("aria-label", label);
     }
+  }
+
+  /**
+   * writeText names the member's role and term in its circle, in the longest words that fit
+   * at a readable size: "CANDIDATE" and "term 12" where there is room, "CAND." and "T12" in a
+   * small circle, and the term beside the role when even "T12" has no line of its own.
+   */
+  private writeText(node: MemberNode, role: string, m: MemberView): void {
+    const geo = this.geometry;
+    // A crashed member's term lives only in its WAL until it restarts and replays it.
+    const term = isDown(m) ? "?" : String(m.term);
+    const forms = roleForms(role, m.state);
+    // The full word is the one the legend and the rest of the page use.
+    forms[0] = roleLabel(role, m.state);
+    const termFit = fit([`term ${term}`, `T${term}`], geo.term, room(geo, geo.term), 400, 0);
+    let roleText = forms[forms.length - 1]!;
+    let tight = true;
+    const roleRoom = room(geo, geo.role);
+    const roleFit = fit(termFit ? forms : forms.map((f) => `${f} T${term}`), geo.role, roleRoom, 700, 0.08);
+    if (roleFit) {
+      roleText = roleFit.text;
+      tight = roleFit.tight;
+    } else if (!termFit) {
+      roleText = `${roleText} T${term}`;
+    }
+    setText(node.role, roleText);
+    toggleClass(node.role, "tight", tight);
+    setText(node.term, termFit ? termFit.text : "");
+    // The name is short ("S1", "S12"); it shrinks only if a small circle could not hold it.
+    const nameWidth = textWidth(node.name.textContent ?? "", geo.name.font, 750, 0);
+    const nameRoom = room(geo, geo.name);
+    const nameFont = nameWidth > nameRoom && nameRoom > 0 ? (geo.name.font * nameRoom) / nameWidth : geo.name.font;
+    setAttr(node.name, "font-size", nameFont.toFixed(1));
   }
 
   private updateLinks(view: View, members: MemberView[], groupOf: Map<string, number>): void {
@@ -506,6 +725,7 @@ export class Ring {
 
   private placeLinks(): void {
     this.labelBoxes = [];
+    const circles = this.memberCircles();
     for (const link of this.links.values()) {
       const pa = this.position(link.a);
       const pb = this.position(link.b);
@@ -517,21 +737,49 @@ export class Ring {
         setAttr(line, "y2", pb.y.toFixed(1));
       }
       if (link.lines > 0) {
-        // The label sits a little off the middle, towards the lower-numbered end, so that the
-        // labels of crossing diameters (in even rings) never land on the same spot.
-        const x = pa.x + (pb.x - pa.x) * 0.42;
-        const y = pa.y + (pb.y - pa.y) * 0.42;
         const font = this.linkFont;
         const lineHeight = font * 1.1;
-        const top = y - ((link.lines - 1) * lineHeight) / 2 + font * 0.35;
         let longest = 0;
+        for (const tspan of Array.from(link.label.children)) longest = Math.max(longest, textWidth(tspan.textContent ?? "", font, 700, 0));
+        const halfWidth = longest / 2 + font * 0.2;
+        const halfHeight = (link.lines * lineHeight) / 2;
+        // The label sits a little off the middle, towards the lower-numbered end, so that the
+        // labels of crossing diameters (in even rings) never land on the same spot; it slides
+        // along its link where a member's circle would hide part of it.
+        // Where no spot on the wire is clear (a long label on a phone), it steps off the wire
+        // sideways, a line at a time, and stays across it.
+        const len = Math.hypot(pb.x - pa.x, pb.y - pa.y) || 1;
+        const nx = -(pb.y - pa.y) / len;
+        const ny = (pb.x - pa.x) / len;
+        let best = { x: 0, y: 0, cost: Infinity };
+        search: for (const off of [0, 1, -1, 2, -2]) {
+          for (const f of labelSpots) {
+            const x = pa.x + (pb.x - pa.x) * f + nx * off * lineHeight;
+            const y = pa.y + (pb.y - pa.y) * f + ny * off * lineHeight;
+            const box = { x0: x - halfWidth, y0: y - halfHeight, x1: x + halfWidth, y1: y + halfHeight };
+            let cost = 0;
+            for (const c of circles) {
+              const cx = Math.max(box.x0, Math.min(c.x, box.x1));
+              const cy = Math.max(box.y0, Math.min(c.y, box.y1));
+              cost += Math.max(0, c.r - Math.hypot(c.x - cx, c.y - cy)) * 1000;
+            }
+            // Labels keep a little apart too, so two never read as one.
+            const gap = font * 0.4;
+            for (const other of this.labelBoxes) {
+              const w = Math.min(box.x1, other.x1) - Math.max(box.x0, other.x0) + gap;
+              const h = Math.min(box.y1, other.y1) - Math.max(box.y0, other.y0) + gap;
+              if (w > 0 && h > 0) cost += w * h;
+            }
+            if (cost < best.cost) best = { x, y, cost };
+            if (cost === 0) break search;
+          }
+        }
+        const { x, y } = best;
+        const top = y - ((link.lines - 1) * lineHeight) / 2 + font * 0.35;
         Array.from(link.label.children).forEach((tspan, i) => {
           setAttr(tspan, "x", x.toFixed(1));
           setAttr(tspan, "y", (top + i * lineHeight).toFixed(1));
-          longest = Math.max(longest, tspan.textContent?.length ?? 0);
         });
-        const halfWidth = (longest * font * 0.62) / 2;
-        const halfHeight = (link.lines * lineHeight) / 2;
         this.labelBoxes.push({ x0: x - halfWidth, y0: y - halfHeight, x1: x + halfWidth, y1: y + halfHeight });
       }
     }
@@ -563,7 +811,7 @@ export class Ring {
       const len = Math.hypot(x, y) || 1;
       // The label sits inside the ring, between the centre and its group, where no member is.
       const lx = (x / len) * ringRadius * 0.42;
-      const ly = (y / len) * ringRadius * 0.42 + 9;
+      const ly = (y / len) * ringRadius * 0.42 + this.groupFont * 0.35;
       setAttr(label, "x", lx.toFixed(0));
       setAttr(label, "y", ly.toFixed(0));
       setAttr(label, "class", `group-label group-${i}`);
@@ -599,6 +847,12 @@ export function partitionGroups(members: MemberView[]): string[][] {
   return [...byGroup.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
 }
 
+/** labelSpots are the places along a link (from its lower-numbered end) a label may sit, best first. */
+const labelSpots = [0.42, 0.37, 0.47, 0.32, 0.52, 0.27, 0.57, 0.22, 0.62];
+
+/** groupGap is the empty space after each partition group on the ring, in member slots. */
+const groupGap = 0.9;
+
 /**
  * layout places members around the ring. When the network is partitioned, the members of
  * a group sit together with a gap between groups, so the cut is visible at a glance.
@@ -613,7 +867,7 @@ function layout(ids: string[], groups: string[][]): Map<string, Point> {
     }
   }
   for (const id of [...ids].sort((a, b) => memberIndex(a) - memberIndex(b))) if (!order.includes(id)) order.push(id);
-  const gap = groups.length > 1 ? 0.9 : 0;
+  const gap = groups.length > 1 ? groupGap : 0;
   const slots = order.length + gap * gapAfter.size;
   const result = new Map<string, Point>();
   let slot = gap / 2;
