@@ -37,9 +37,24 @@ export class Logs {
   private readonly body: HTMLDivElement;
   private readonly rows = new Map<string, Row>();
   private order = "";
+  /** scroller is the part that scrolls sideways when the cells are wider than the screen. */
+  private readonly scroller: HTMLDivElement;
+  private readonly rulerName: HTMLDivElement;
+  /**
+   * following says the panel keeps the newest entry in sight as entries arrive. Scrolling
+   * back by hand stops it (the learner is reading older entries); scrolling back to the newest
+   * entry starts it again.
+   */
+  private following = true;
+  /** ownScroll is the scrollLeft the panel last set itself; a scroll to anywhere else is the learner's. */
+  private ownScroll = -1;
+  /** newest is the column of the newest entry (-1: no entries); newestKey what it was followed for. */
+  private newest = -1;
+  private newestKey = "";
 
   constructor(private readonly onSelect: (member: string) => void) {
-    const rulerRow = el("div", { class: "log-row ruler", "aria-hidden": "true" }, el("div", { class: "log-name" }, "index"));
+    this.rulerName = el("div", { class: "log-name" }, "index");
+    const rulerRow = el("div", { class: "log-row ruler", "aria-hidden": "true" }, this.rulerName);
     const rulerCells = el("div", { class: "log-cells" });
     for (let i = 0; i < columns; i++) {
       const span = el("span", { class: "ruler-cell" });
@@ -64,9 +79,44 @@ export class Logs {
       { class: "panel logs", "aria-labelledby": "logs-title", "data-testid": "logs-panel" },
       el("h2", { id: "logs-title" }, "Logs"),
       el("p", { class: "hint" }, "Each cell is one entry: its colour and number are its term; the ruler gives its index."),
-      el("div", { class: "log-scroll" }, rulerRow, this.body),
+      (this.scroller = el("div", { class: "log-scroll" }, rulerRow, this.body)),
       legend,
     );
+    this.scroller.addEventListener("scroll", () => this.scrolled(), { passive: true });
+    // A new width (a phone turned, a window resized) moves the newest entry: follow it.
+    new ResizeObserver(() => {
+      if (this.following) this.follow();
+    }).observe(this.scroller);
+  }
+
+  /** scrolled notices the learner scrolling the cells by hand. */
+  private scrolled(): void {
+    if (Math.abs(this.scroller.scrollLeft - this.ownScroll) < 1) return;
+    this.following = this.newestInSight();
+  }
+
+  /** newestInSight says whether the newest entry's column is in the part of the panel in sight. */
+  private newestInSight(): boolean {
+    const cell = this.ruler[this.newest];
+    if (!cell) return true;
+    const c = cell.getBoundingClientRect();
+    return c.left >= this.rulerName.getBoundingClientRect().right - 1 && c.right <= this.scroller.getBoundingClientRect().right + 1;
+  }
+
+  /**
+   * follow scrolls the cells so that the newest entry sits near the right edge of the panel,
+   * with the column after it (where the leader's "n", its next index for a follower, shows).
+   */
+  private follow(): void {
+    const cell = this.ruler[this.newest + 1] ?? this.ruler[this.newest];
+    const s = this.scroller;
+    if (!cell || s.scrollWidth <= s.clientWidth) return;
+    // The right edge of the newest column, and a little room for its commit mark.
+    const right = cell.getBoundingClientRect().right - s.getBoundingClientRect().left - s.clientLeft + s.scrollLeft + 6;
+    const target = Math.max(0, Math.min(s.scrollWidth - s.clientWidth, Math.round(right - s.clientWidth)));
+    if (Math.abs(target - s.scrollLeft) < 1) return;
+    s.scrollLeft = target;
+    this.ownScroll = s.scrollLeft;
   }
 
   /** update redraws the rows from a new view. */
@@ -98,6 +148,14 @@ export class Logs {
     if (key !== this.order) {
       this.order = key;
       for (const m of members) this.body.append(this.rows.get(m.name)!.root);
+    }
+    // New entries (or a rewind) move the newest one: keep it in sight unless the learner
+    // scrolled away from it. The layout is read only then, not on every frame.
+    this.newest = maxLast > 0 ? maxLast - first : -1;
+    const newestKey = `${first}|${maxLast}`;
+    if (newestKey !== this.newestKey) {
+      this.newestKey = newestKey;
+      if (this.following) this.follow();
     }
   }
 
