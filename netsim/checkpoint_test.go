@@ -228,3 +228,21 @@ func TestCheckpointsShareTheMVCCHistory(t *testing.T) {
 	walk(st, 0)
 	assert.True(t, found, "kvstate.Store holds no copy-on-write tree any more: checkpoints of a long session would copy its whole history")
 }
+
+func TestDeepCopyKeepsLargeSlicesWithOneHeaderOne(t *testing.T) {
+	type holder struct {
+		a, b, prefix []byte
+		small, again []int8
+	}
+	big := make([]byte, 4096)
+	small := make([]int8, 8)
+	orig := &holder{a: big, b: big, prefix: big[:100], small: small, again: small}
+	cp := deepCopy(orig, nil, nil)
+	require.Len(t, cp.a, 4096)
+	assert.Same(t, &cp.a[0], &cp.b[0], "one large array held twice is copied once")
+	assert.NotSame(t, &orig.a[0], &cp.a[0])
+	assert.NotSame(t, &cp.a[0], &cp.prefix[0], "a different header is copied on its own")
+	assert.NotSame(t, &cp.small[0], &cp.again[0], "small slices are copied each time")
+	cp.a[0] = 1
+	assert.Zero(t, orig.a[0])
+}

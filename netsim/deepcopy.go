@@ -11,11 +11,13 @@ import (
 )
 
 // deepCopy returns a copy of the object graph *root points to, sharing no
-// mutable memory with it (errors aside, see below): every pointer, slice, map and interface reachable
-// from root is copied, unexported fields included, and two pointers to the
-// same object in the original point to the same copy (so aliasing and cycles
-// survive). It is how checkpoints freeze the whole world — members, raft,
-// WAL, store and the PRNG — without each package writing its own clone.
+// mutable memory with it (errors aside, see below): every pointer, slice,
+// map and interface reachable from root is copied, unexported fields
+// included, and two pointers to the same object in the original point to the
+// same copy (so aliasing and cycles survive); so do two large slices with
+// the same header (see sliceShareMin). It is how checkpoints freeze the
+// whole world — members, raft, WAL, store and the PRNG — without each
+// package writing its own clone.
 //
 // Strings are shared, since Go never mutates them, and so are values held
 // in an error interface, since errors are immutable by convention and
@@ -39,7 +41,7 @@ import (
 // is such a tree, and it grows with every write, so checkpoints of a long
 // session share it instead of each holding all of it.
 func deepCopy[T any](root *T, shared, shallow []reflect.Type) *T {
-	c := copier{pointers: map[pointerKey]reflect.Value{}, maps: map[unsafe.Pointer]reflect.Value{}, shared: shared, shallow: shallow}
+	c := copier{pointers: map[pointerKey]reflect.Value{}, maps: map[unsafe.Pointer]reflect.Value{}, slices: map[sliceKey]reflect.Value{}, shared: shared, shallow: shallow}
 	return c.pointer(reflect.ValueOf(root), "root").Interface().(*T)
 }
 
@@ -53,10 +55,26 @@ type pointerKey struct {
 	typ  reflect.Type
 }
 
+// sliceKey identifies a slice by its header: two slices with the same array,
+// length and capacity are one value to copy.
+type sliceKey struct {
+	data     unsafe.Pointer
+	len, cap int
+	typ      reflect.Type
+}
+
+// sliceShareMin is the size in bytes from which a slice's copy is
+// remembered, so a second slice with the same header gets the same copy: a
+// member's snapshot data is held by its raft storage and its disk alike,
+// and is the whole store encoded. Smaller slices are copied each time,
+// which is cheaper than remembering them.
+const sliceShareMin = 1024
+
 // copier remembers what it has copied so shared objects stay shared.
 type copier struct {
 	pointers map[pointerKey]reflect.Value
 	maps     map[unsafe.Pointer]reflect.Value
+	slices   map[sliceKey]reflect.Value
 	shared   []reflect.Type
 	shallow  []reflect.Type
 }
@@ -104,6 +122,15 @@ func (c *copier) value(dst, src reflect.Value, path string) {
 			dst.Set(reflect.Zero(t))
 			return
 		}
+		var key sliceKey
+		remember := src.Cap() > 0 && uintptr(src.Cap())*t.Elem().Size() >= sliceShareMin
+		if remember {
+			key = sliceKey{src.UnsafePointer(), src.Len(), src.Cap(), t}
+			if out, ok := c.slices[key]; ok {
+				dst.Set(out)
+				return
+			}
+		}
 		out := reflect.MakeSlice(t, src.Len(), src.Cap())
 		if elem := t.Elem(); !hasPointers(elem) || slices.Contains(c.shallow, elem) {
 			// Plain data (a WAL's bytes, a list of indexes) is copied in
@@ -113,6 +140,9 @@ func (c *copier) value(dst, src reflect.Value, path string) {
 			for i := 0; i < src.Len(); i++ {
 				c.value(out.Index(i), src.Index(i), path)
 			}
+		}
+		if remember {
+			c.slices[key] = out
 		}
 		dst.Set(out)
 	case reflect.Array:
