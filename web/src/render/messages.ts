@@ -71,21 +71,18 @@ function circleCost(box: Box, circles: Circle[]): number {
  * pushOut moves a box out of every circle it reaches into, away from the circle's centre.
  * Members are drawn above the marks, so a mark left inside a circle would be hidden in part.
  */
-function pushOut(box: Box, circles: Circle[], away: { x: number; y: number }): Box {
-  for (let round = 0; round < 4; round++) {
+function pushOut(box: Box, circles: Circle[], away: { x: number; y: number }, radial = true): Box {
+  for (let round = 0; round < 8; round++) {
     let moved = false;
     for (const c of circles) {
       const d = depth(box, c);
       if (d <= 0) continue;
-      let ux = (box.x0 + box.x1) / 2 - c.x;
-      let uy = (box.y0 + box.y1) / 2 - c.y;
-      const len = Math.hypot(ux, uy);
-      if (len < 1e-3) {
-        ux = away.x;
-        uy = away.y;
-      } else {
-        ux /= len;
-        uy /= len;
+      let ux = away.x;
+      let uy = away.y;
+      const len = Math.hypot((box.x0 + box.x1) / 2 - c.x, (box.y0 + box.y1) / 2 - c.y);
+      if (radial && len >= 1e-3) {
+        ux = ((box.x0 + box.x1) / 2 - c.x) / len;
+        uy = ((box.y0 + box.y1) / 2 - c.y) / len;
       }
       const step = d + 1;
       box = { x0: box.x0 + ux * step, y0: box.y0 + uy * step, x1: box.x1 + ux * step, y1: box.y1 + uy * step };
@@ -289,7 +286,8 @@ export class Messages {
         };
         box = dotAt(lane);
         best = cost(box);
-        for (let k = 0; k <= maxLane && best > 0; k++) {
+        // A dot is small: it may also take the lanes on the far side of its link.
+        for (let k = -maxLane; k <= maxLane && best > 0; k++) {
           const candidate = dotAt(k);
           const c = cost(candidate);
           if (c < best) {
@@ -301,8 +299,39 @@ export class Messages {
       }
       // No lane keeps it clear of every member (a short link between neighbours on a phone):
       // it slides out of the circle, away from the member's centre.
-      if (circleCost(box, circles) > 0) box = pushOut(box, circles, { x: px, y: py });
-      toggleClass(node.g, "dot", collapsed);
+      let dot = collapsed;
+      if (circleCost(box, circles) > 0) {
+        // Out of the circle the shortest way, or sideways off its link, or back or on along it:
+        // whichever lands on the fewest other marks and labels.
+        const out = (b: Box): Box => {
+          let best = pushOut(b, circles, { x: px, y: py });
+          let least = covered(best);
+          for (const [dx, dy] of [[px, py], [-px, -py], [-ux, -uy], [ux, uy]] as const) {
+            if (least === 0) break;
+            const moved = pushOut(b, circles, { x: dx, y: dy }, false);
+            const c = circleCost(moved, circles) > 0 ? Infinity : covered(moved);
+            if (c < least) {
+              least = c;
+              best = moved;
+            }
+          }
+          return best;
+        };
+        box = out(box);
+        // Moved out onto another mark or label: it makes do with a dot there.
+        if (!dot && covered(box) > 0) {
+          dot = true;
+          const x = (box.x0 + box.x1) / 2;
+          const y = (box.y0 + box.y1) / 2;
+          box = out({ x0: x - 9, y0: y - 9, x1: x + 9, y1: y + 9 });
+        }
+      }
+      if (node.g.classList.contains("dot") !== dot) {
+        toggleClass(node.g, "dot", dot);
+        // Dots are drawn beneath the labelled marks, so a dot never hides a label.
+        if (dot) this.layer.prepend(node.g);
+        else this.layer.append(node.g);
+      }
       node.lane = lane;
       placed.push(box);
       const x = (box.x0 + box.x1) / 2;

@@ -72,7 +72,7 @@ function memberGeometry(n: number, slots: number, pxPerUnit: number, min: MinTex
   const natural = Math.min(96, Math.max(52, halfChord(n) * 0.68));
   const roleMin = min.role / pxPerUnit;
   // About four role-text heights: "CANDIDATE" fits across at the role line's height.
-  const wanted = Math.min(4 * roleMin, 160, halfChord(n) * 0.8, halfChord(slots) * 0.9);
+  const wanted = Math.min(4 * roleMin, 160, halfChord(n) * 0.8, halfChord(slots) * 0.8);
   const r = Math.round(Math.max(natural, wanted));
   const nameFont = Math.max((40 * r) / 90, min.name / pxPerUnit);
   const roleFont = Math.max((16 * r) / 90, roleMin);
@@ -106,6 +106,32 @@ function memberGeometry(n: number, slots: number, pxPerUnit: number, min: MinTex
   };
   const key = [r, nameFont, roleFont, termFont, yName, yRole, yTerm, g.extraFont, g.dot, g.timerWidth].map((v) => v.toFixed(1)).join(",");
   return { ...g, key };
+}
+
+/** Box is a rectangle in the drawing's coordinates. */
+interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** overlap is the area two boxes share, each grown by a margin on every side. */
+function overlap(a: Box, b: Box, margin = 0): number {
+  const w = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) + 2 * margin;
+  const h = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0) + 2 * margin;
+  return w > 0 && h > 0 ? w * h : 0;
+}
+
+/** intrusion is how deep a box reaches into circles (0 when it keeps out of all of them). */
+function intrusion(box: Box, circles: Array<{ x: number; y: number; r: number }>): number {
+  let sum = 0;
+  for (const c of circles) {
+    const nx = Math.max(box.x0, Math.min(c.x, box.x1));
+    const ny = Math.max(box.y0, Math.min(c.y, box.y1));
+    sum += Math.max(0, c.r - Math.hypot(c.x - nx, c.y - ny));
+  }
+  return sum;
 }
 
 /** measureCache keeps the width of each text at a 100-unit font, by weight. */
@@ -161,6 +187,8 @@ interface MemberNode {
   role: SVGTextElement;
   term: SVGTextElement;
   extra: SVGTextElement;
+  /** extraWidth is how wide the text under the member is drawn (0: none), in drawing units. */
+  extraWidth: number;
   group: SVGTextElement;
   votes: SVGGElement;
   voteDots: SVGCircleElement[];
@@ -286,26 +314,38 @@ export class Ring {
    * labelBoxes are the rectangles the link labels cover, in drawing units; message marks keep
    * out of them so a label naming a lossy or slow link stays readable under traffic.
    */
-  labelBoxes: Array<{ x0: number; y0: number; x1: number; y1: number }> = [];
+  labelBoxes: Box[] = [];
+  /** groupBoxes are the rectangles the partition groups' names cover. */
+  private groupBoxes: Box[] = [];
 
   /** memberRadius is the drawn radius of a member circle. */
   get memberRadius(): number {
     return this.geometry.r;
   }
 
-  /** memberClearance is how far from its centre a member's drawing reaches (circle and timer arc). */
+  /** memberClearance is how far from its centre a member's drawing reaches (circle, timer arc, halo). */
   get memberClearance(): number {
     const g = this.geometry;
-    return g.r + 7 + g.timerWidth / 2;
+    return g.r + 9 + g.timerWidth / 2 + g.haloWidth;
   }
 
-  /** memberCircles lists where every member is drawn now, with the radius marks keep clear of. */
+  /** campaignClearance is how far a member's drawing reaches with its vote dots showing. */
+  private get campaignClearance(): number {
+    const g = this.geometry;
+    return g.r + 7 + g.timerWidth / 2 + 6 + 2 * g.dot;
+  }
+
+  /**
+   * memberCircles lists where every member is drawn now, with the radius that marks and labels
+   * keep clear of (larger while the member shows its vote dots).
+   */
   memberCircles(): Array<{ x: number; y: number; r: number }> {
-    const r = this.memberClearance;
+    const plain = this.memberClearance;
+    const voting = Math.max(plain, this.campaignClearance);
     const circles: Array<{ x: number; y: number; r: number }> = [];
     for (const node of this.members.values()) {
       const p = node.drag ?? node.at;
-      circles.push({ x: p.x, y: p.y, r });
+      circles.push({ x: p.x, y: p.y, r: node.votes.classList.contains("hidden") ? plain : voting });
     }
     return circles;
   }
@@ -394,6 +434,7 @@ export class Ring {
       }
     }
     const orderKey = ids.join(",");
+    const extraRoom = this.extraRoom(targets);
     for (const m of members) {
       let node = this.members.get(m.name);
       const target = targets.get(m.name)!;
@@ -406,7 +447,7 @@ export class Ring {
         node.to = target;
         node.tweenStart = now;
       }
-      this.updateMember(node, m, members, leader, groupOf.get(m.name), selected === m.name);
+      this.updateMember(node, m, members, leader, groupOf.get(m.name), selected === m.name, extraRoom.get(m.name) ?? 0);
     }
     if (orderKey !== this.order.join(",")) {
       this.order = ids;
@@ -416,11 +457,13 @@ export class Ring {
       }
     }
     this.updateLinks(view, members, groupOf);
-    if (this.linksMoved) {
+    // Group names first: link labels and marks make way for them.
+    const groupKey = this.groupBoxes.map((b) => b.x0.toFixed(0)).join();
+    this.updateGroupLabels(groups, targets);
+    if (this.linksMoved || groupKey !== this.groupBoxes.map((b) => b.x0.toFixed(0)).join()) {
       this.linksMoved = false;
       this.placeLinks();
     }
-    this.updateGroupLabels(groups, targets);
   }
 
   /** frame advances the position tweens; it returns true while something still moves. */
@@ -498,7 +541,7 @@ export class Ring {
       if (ev.button === 0) this.callbacks.pointerDown(id, ev);
     });
     const node: MemberNode = {
-      g, halo, timer, body, name, role, term, extra, group, votes, voteDots: [], cross,
+      g, halo, timer, body, name, role, term, extra, extraWidth: 0, group, votes, voteDots: [], cross,
       from: at, to: at, at, tweenStart: 0, drag: null, geometry: "", lastLabel: "", signature: "",
     };
     this.place(node);
@@ -512,6 +555,7 @@ export class Ring {
     leader: MemberView | undefined,
     group: number | undefined,
     selected: boolean,
+    room: number,
   ): void {
     const geo = this.geometry;
     const r = geo.r;
@@ -547,7 +591,7 @@ export class Ring {
     toggleClass(node.timer, "urgent", fraction > 0.8);
 
     const role = displayRole(m, leader);
-    const signature = [role, m.state, m.term, m.commit, group, selected, geo.key, node.drag !== null, m.leadTransferee,
+    const signature = [role, m.state, m.term, m.commit, group, selected, geo.key, Math.round(room), node.drag !== null, m.leadTransferee,
       (m.votesGranted ?? []).join(), (m.votesRejected ?? []).join(), (m.voters ?? []).join(), all.length].join("|");
     if (signature === node.signature) return;
     node.signature = signature;
@@ -589,13 +633,14 @@ export class Ring {
         setAttr(dot, "class", `vote-dot ${granted.has(id) ? "granted" : rejected.has(id) ? "rejected" : "pending"}`);
       });
       const need = Math.floor(voters.length / 2) + 1;
-      setText(node.extra, `votes ${granted.size}/${voters.length}, needs ${need}`);
+      const votes = `${granted.size}/${voters.length}`;
+      this.writeExtra(node, [`votes ${votes}, needs ${need}`, `${votes}, needs ${need}`, `votes ${votes}`, votes], room);
     } else {
       for (const dot of node.voteDots) setAttr(dot, "class", "vote-dot hidden");
-      let extra = "";
-      if (m.state === "up" && m.role === "leader" && m.leadTransferee) extra = `handing over to ${memberName(m.leadTransferee)}`;
-      if (m.state === "failed") extra = "WAL corrupt: cannot restart";
-      setText(node.extra, extra);
+      let extra: string[] = [];
+      if (m.state === "up" && m.role === "leader" && m.leadTransferee) extra = [`handing over to ${memberName(m.leadTransferee)}`, `to ${memberName(m.leadTransferee)}`];
+      if (m.state === "failed") extra = ["WAL corrupt: cannot restart", "WAL corrupt"];
+      this.writeExtra(node, extra, room);
     }
     toggleClass(node.votes, "hidden", !campaigning);
 
@@ -605,6 +650,66 @@ export class Ring {
       node.lastLabel = label;
       g.setAttribute("aria-label", label);
     }
+  }
+
+  /**
+   * writeExtra sets the line under a member (its votes in a campaign): the first of its forms
+   * about as wide as the circle, or the shortest. Link and group labels and message marks keep
+   * out of it.
+   */
+  private writeExtra(node: MemberNode, forms: string[], room: number): void {
+    const font = this.geometry.extraFont;
+    const widest = Math.min(2.4 * this.geometry.r, room);
+    // With no room even for the shortest form (a crowded ring on a phone) the line gives way:
+    // the vote dots still show the count, and the member's spoken label says it.
+    let text = "";
+    for (const f of forms) {
+      if (textWidth(f, font, 600, 0) <= widest) {
+        text = f;
+        break;
+      }
+    }
+    if (text === node.extra.textContent) return;
+    setText(node.extra, text);
+    node.extraWidth = text === "" ? 0 : textWidth(text, font, 600, 0);
+    this.linksMoved = true;
+  }
+
+  /**
+   * extraRoom is how wide the line under each member may be at its place on the ring: as far
+   * as the nearest other member's circle on either side at that height.
+   */
+  private extraRoom(targets: Map<string, Point>): Map<string, number> {
+    const g = this.geometry;
+    const clearance = this.memberClearance;
+    const room = new Map<string, number>();
+    for (const [id, p] of targets) {
+      const baseline = p.y + g.r + 22 + g.extraFont;
+      const top = baseline - g.extraFont * 0.85;
+      const bottom = baseline + g.extraFont * 0.3;
+      let half = Infinity;
+      for (const [other, q] of targets) {
+        if (other === id) continue;
+        // The nearest height of the label's band to the other circle's centre.
+        const dy = q.y < top ? top - q.y : q.y > bottom ? q.y - bottom : 0;
+        // A neighbour's own line at about the same height takes half the space between them.
+        if (Math.abs(q.y - p.y) < g.extraFont * 1.2) half = Math.min(half, Math.abs(q.x - p.x) / 2 - g.extraFont * 0.3);
+        if (dy >= clearance) continue;
+        const reach = Math.sqrt(clearance * clearance - dy * dy);
+        half = Math.min(half, Math.abs(q.x - p.x) - reach);
+      }
+      room.set(id, Math.max(0, 2 * half - g.extraFont * 0.5));
+    }
+    return room;
+  }
+
+  /** extraBox is the rectangle the line under a member covers, with the member at p. */
+  private extraBox(node: MemberNode, p: Point): Box | null {
+    if (node.extraWidth === 0) return null;
+    const g = this.geometry;
+    const baseline = p.y + g.r + 22 + g.extraFont;
+    const half = node.extraWidth / 2 + g.extraFont * 0.25;
+    return { x0: p.x - half, y0: baseline - g.extraFont * 0.85, x1: p.x + half, y1: baseline + g.extraFont * 0.3 };
   }
 
   /**
@@ -726,6 +831,13 @@ export class Ring {
   private placeLinks(): void {
     this.labelBoxes = [];
     const circles = this.memberCircles();
+    // The lines under members (votes in a campaign) are placed first: link labels and marks
+    // keep out of them.
+    const extras: Box[] = [];
+    for (const node of this.members.values()) {
+      const box = this.extraBox(node, node.drag ?? node.at);
+      if (box) extras.push(box);
+    }
     for (const link of this.links.values()) {
       const pa = this.position(link.a);
       const pb = this.position(link.b);
@@ -752,24 +864,16 @@ export class Ring {
         const nx = -(pb.y - pa.y) / len;
         const ny = (pb.x - pa.x) / len;
         let best = { x: 0, y: 0, cost: Infinity };
-        search: for (const off of [0, 1, -1, 2, -2]) {
+        search: for (const off of [0, 1, -1, 2, -2, 3, -3, 4, -4]) {
           for (const f of labelSpots) {
             const x = pa.x + (pb.x - pa.x) * f + nx * off * lineHeight;
             const y = pa.y + (pb.y - pa.y) * f + ny * off * lineHeight;
             const box = { x0: x - halfWidth, y0: y - halfHeight, x1: x + halfWidth, y1: y + halfHeight };
-            let cost = 0;
-            for (const c of circles) {
-              const cx = Math.max(box.x0, Math.min(c.x, box.x1));
-              const cy = Math.max(box.y0, Math.min(c.y, box.y1));
-              cost += Math.max(0, c.r - Math.hypot(c.x - cx, c.y - cy)) * 1000;
-            }
-            // Labels keep a little apart too, so two never read as one.
-            const gap = font * 0.4;
-            for (const other of this.labelBoxes) {
-              const w = Math.min(box.x1, other.x1) - Math.max(box.x0, other.x0) + gap;
-              const h = Math.min(box.y1, other.y1) - Math.max(box.y0, other.y0) + gap;
-              if (w > 0 && h > 0) cost += w * h;
-            }
+            // Labels keep a little apart from each other and from the lines under members, so
+            // two never read as one.
+            let cost = intrusion(box, circles) * 1000;
+            for (const other of this.labelBoxes) cost += overlap(box, other, font * 0.2);
+            for (const other of extras) cost += overlap(box, other, font * 0.2);
             if (cost < best.cost) best = { x, y, cost };
             if (cost === 0) break search;
           }
@@ -783,9 +887,20 @@ export class Ring {
         this.labelBoxes.push({ x0: x - halfWidth, y0: y - halfHeight, x1: x + halfWidth, y1: y + halfHeight });
       }
     }
+    this.labelBoxes.push(...extras, ...this.groupBoxes);
   }
 
   private updateGroupLabels(groups: string[][], targets: Map<string, Point>): void {
+    this.groupBoxes = [];
+    const clearance = this.memberClearance;
+    const circles = [...targets.values()].map((p) => ({ x: p.x, y: p.y, r: clearance }));
+    const extras: Box[] = [];
+    for (const [id, p] of targets) {
+      const node = this.members.get(id);
+      const box = node && this.extraBox(node, p);
+      if (box) extras.push(box);
+    }
+    const placed: Box[] = [];
     while (this.groupLabels.length < groups.length) {
       const t = svg("text", { class: "group-label", "text-anchor": "middle" });
       this.groupLayer.append(t);
@@ -809,13 +924,27 @@ export class Ring {
       x /= group.length;
       y /= group.length;
       const len = Math.hypot(x, y) || 1;
-      // The label sits inside the ring, between the centre and its group, where no member is.
-      const lx = (x / len) * ringRadius * 0.42;
-      const ly = (y / len) * ringRadius * 0.42 + this.groupFont * 0.35;
-      setAttr(label, "x", lx.toFixed(0));
-      setAttr(label, "y", ly.toFixed(0));
+      // The label sits inside the ring, between the centre and its group, where no member and
+      // no line under a member is (nearer the centre if need be).
+      const text = `group ${groupLetter(i)} (${group.length})`;
+      const font = this.groupFont;
+      const half = textWidth(text, font, 700, 0.03) / 2 + font * 0.2;
+      let best = { lx: 0, ly: 0, cost: Infinity };
+      for (const f of [0.42, 0.34, 0.5, 0.26, 0.58, 0.18]) {
+        const lx = (x / len) * ringRadius * f;
+        const ly = (y / len) * ringRadius * f;
+        const box = { x0: lx - half, y0: ly - font * 0.6, x1: lx + half, y1: ly + font * 0.6 };
+        let cost = intrusion(box, circles) * 1000;
+        for (const other of [...extras, ...placed]) cost += overlap(box, other, font * 0.2);
+        if (cost < best.cost) best = { lx, ly, cost };
+        if (cost === 0) break;
+      }
+      placed.push({ x0: best.lx - half, y0: best.ly - font * 0.6, x1: best.lx + half, y1: best.ly + font * 0.6 });
+      this.groupBoxes = placed;
+      setAttr(label, "x", best.lx.toFixed(0));
+      setAttr(label, "y", (best.ly + font * 0.35).toFixed(0));
       setAttr(label, "class", `group-label group-${i}`);
-      setText(label, `group ${groupLetter(i)} (${group.length})`);
+      setText(label, text);
     });
   }
 }
