@@ -21,6 +21,17 @@ type history struct {
 	digest uint64
 }
 
+// CopyShared returns a copy of the history that shares the tree's nodes
+// copy-on-write (google/btree's Clone): whichever side changes a node first
+// copies it, so neither ever sees the other's changes. Only immutable strings
+// stay shared, because versions hold nothing else that points anywhere. Deep
+// copies of a whole simulation (netsim's checkpoints) use it so that each
+// checkpoint does not hold the entire history again.
+func (h history) CopyShared() any {
+	h.tree = h.tree.Clone()
+	return h
+}
+
 func newHistory() history {
 	return history{tree: btree.NewG(32, func(a, b version) bool { return a.rev.Less(b.rev) })}
 }

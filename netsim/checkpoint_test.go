@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strconv"
 	"testing"
+	"unsafe"
 
 	"github.com/google/btree"
 	"github.com/stretchr/testify/assert"
@@ -165,39 +166,48 @@ func TestActingAfterSeekKeepsThinningConsistent(t *testing.T) {
 	assert.Equal(t, viewJSON(t, reference), viewJSON(t, w))
 }
 
-func TestDeepCopySharesPlainBTreesCopyOnWrite(t *testing.T) {
-	type item struct {
-		key   int
-		label string
-	}
+// cowItems is a plain-item B-tree that copies itself copy-on-write, as
+// kvstate's history does.
+type cowItems struct{ tree *btree.BTreeG[cowItem] }
+
+type cowItem struct {
+	key   int
+	label string
+}
+
+func (c cowItems) CopyShared() any { return cowItems{tree: c.tree.Clone()} }
+
+func TestDeepCopyLetsSharedCopiersCopyThemselves(t *testing.T) {
 	type holder struct {
-		plain    *btree.BTreeG[item]
-		pointers *btree.BTreeG[*item]
+		plain    cowItems
+		pointers *btree.BTreeG[*cowItem]
 	}
-	less := func(a, b item) bool { return a.key < b.key }
-	lessPtr := func(a, b *item) bool { return a.key < b.key }
-	orig := &holder{plain: btree.NewG(4, less), pointers: btree.NewG(4, lessPtr)}
+	less := func(a, b cowItem) bool { return a.key < b.key }
+	lessPtr := func(a, b *cowItem) bool { return a.key < b.key }
+	orig := &holder{plain: cowItems{btree.NewG(4, less)}, pointers: btree.NewG(4, lessPtr)}
 	for i := range 100 {
-		orig.plain.ReplaceOrInsert(item{i, "v" + strconv.Itoa(i)})
-		orig.pointers.ReplaceOrInsert(&item{i, "p"})
+		orig.plain.tree.ReplaceOrInsert(cowItem{i, "v" + strconv.Itoa(i)})
+		orig.pointers.ReplaceOrInsert(&cowItem{i, "p"})
 	}
-	assert.True(t, isCopyOnWriteTree(reflect.TypeFor[*btree.BTreeG[item]]()))
-	assert.False(t, isCopyOnWriteTree(reflect.TypeFor[*btree.BTreeG[*item]]()), "items that point to mutable data are copied")
 
 	cp := deepCopy(orig, nil, nil)
-	cp.plain.ReplaceOrInsert(item{5, "changed in the copy"})
-	cp.plain.Delete(item{key: 7})
-	orig.plain.ReplaceOrInsert(item{6, "changed in the original"})
-	got, _ := orig.plain.Get(item{key: 5})
+	root := func(tr *btree.BTreeG[cowItem]) unsafe.Pointer {
+		return reflect.ValueOf(tr).Elem().FieldByName("root").UnsafePointer()
+	}
+	assert.Equal(t, root(orig.plain.tree), root(cp.plain.tree), "the copy shares the tree's nodes until one side writes")
+	cp.plain.tree.ReplaceOrInsert(cowItem{5, "changed in the copy"})
+	cp.plain.tree.Delete(cowItem{key: 7})
+	orig.plain.tree.ReplaceOrInsert(cowItem{6, "changed in the original"})
+	got, _ := orig.plain.tree.Get(cowItem{key: 5})
 	assert.Equal(t, "v5", got.label, "the copy's writes do not reach the original")
-	assert.True(t, orig.plain.Has(item{key: 7}))
-	got, _ = cp.plain.Get(item{key: 6})
+	assert.True(t, orig.plain.tree.Has(cowItem{key: 7}))
+	got, _ = cp.plain.tree.Get(cowItem{key: 6})
 	assert.Equal(t, "v6", got.label, "the original's writes do not reach the copy")
 
-	p, _ := cp.pointers.Get(&item{key: 3})
+	p, _ := cp.pointers.Get(&cowItem{key: 3})
 	p.label = "changed"
-	q, _ := orig.pointers.Get(&item{key: 3})
-	assert.Equal(t, "p", q.label, "pointer items were copied, not shared")
+	q, _ := orig.pointers.Get(&cowItem{key: 3})
+	assert.Equal(t, "p", q.label, "a tree without CopyShared is copied node by node, pointer items included")
 }
 
 func TestCheckpointsShareTheMVCCHistory(t *testing.T) {
@@ -212,7 +222,7 @@ func TestCheckpointsShareTheMVCCHistory(t *testing.T) {
 			return
 		}
 		seen[t] = true
-		if isCopyOnWriteTree(t) {
+		if t.Implements(sharedCopierType) {
 			found = true
 			return
 		}
@@ -226,7 +236,7 @@ func TestCheckpointsShareTheMVCCHistory(t *testing.T) {
 		}
 	}
 	walk(st, 0)
-	assert.True(t, found, "kvstate.Store holds no copy-on-write tree any more: checkpoints of a long session would copy its whole history")
+	assert.True(t, found, "kvstate.Store holds no shared copier any more: checkpoints of a long session would copy its whole history")
 }
 
 func TestDeepCopyKeepsLargeSlicesWithOneHeaderOne(t *testing.T) {

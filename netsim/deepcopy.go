@@ -34,12 +34,14 @@ import (
 // point to; that is for immutable data only (a raft entry's payload, which
 // nothing changes once the entry exists).
 //
-// A google/btree BTreeG whose items are plain values (nothing in them
-// points anywhere but strings) is copied with its own Clone, which is
-// copy-on-write: the copy and the original share the tree's nodes until one
-// of them changes a node, which it then copies first. A store's MVCC history
-// is such a tree, and it grows with every write, so checkpoints of a long
-// session share it instead of each holding all of it.
+// A value whose type has a CopyShared method (sharedCopier) copies itself:
+// it returns a copy that shares only memory neither side will change, such
+// as the nodes of a copy-on-write B-tree, which the tree copies before
+// either side changes them. A store's MVCC history is such a tree, and it
+// grows with every write, so checkpoints of a long session share it instead
+// of each holding all of it. (The copier could call a generic tree's Clone
+// through reflection, but reflect.Value.Call keeps about 33 kB of gzipped
+// reflection machinery in the browser's wasm.)
 func deepCopy[T any](root *T, shared, shallow []reflect.Type) *T {
 	c := copier{pointers: map[pointerKey]reflect.Value{}, maps: map[unsafe.Pointer]reflect.Value{}, slices: map[sliceKey]reflect.Value{}, shared: shared, shallow: shallow}
 	return c.pointer(reflect.ValueOf(root), "root").Interface().(*T)
@@ -92,11 +94,6 @@ func (c *copier) pointer(src reflect.Value, path string) reflect.Value {
 	if dst, ok := c.pointers[key]; ok {
 		return dst
 	}
-	if isCopyOnWriteTree(src.Type()) {
-		dst := src.MethodByName("Clone").Call(nil)[0]
-		c.pointers[key] = dst
-		return dst
-	}
 	dst := reflect.New(elem)
 	c.pointers[key] = dst
 	c.value(dst.Elem(), src.Elem(), path)
@@ -110,6 +107,10 @@ func (c *copier) value(dst, src reflect.Value, path string) {
 	t := src.Type()
 	if !hasPointers(t) || slices.Contains(c.shallow, t) {
 		dst.Set(src)
+		return
+	}
+	if t.Kind() == reflect.Struct && t.Implements(sharedCopierType) {
+		dst.Set(reflect.ValueOf(src.Interface().(sharedCopier).CopyShared()))
 		return
 	}
 	switch t.Kind() {
@@ -264,44 +265,9 @@ func computeHasPointers(t reflect.Type) bool {
 	return v
 }
 
-// cowTreeCache remembers isCopyOnWriteTree per type (reflect.Type → bool).
-var cowTreeCache sync.Map
+// sharedCopier is a value that copies itself for deepCopy more cheaply than
+// field by field. CopyShared must return a value of the receiver's own type
+// that shares no memory either side will change.
+type sharedCopier interface{ CopyShared() any }
 
-// isCopyOnWriteTree reports whether t is a pointer to a google/btree BTreeG
-// whose items hold no pointers but strings, so that the tree's
-// copy-on-write Clone is a copy that shares no mutable memory: Clone shares
-// nodes, which the library copies before changing, and items are copied
-// whole whenever a node is, so only immutable strings stay shared.
-func isCopyOnWriteTree(t reflect.Type) bool {
-	if v, ok := cowTreeCache.Load(t); ok {
-		return v.(bool)
-	}
-	v := false
-	if t.Kind() == reflect.Pointer && t.Elem().PkgPath() == "github.com/google/btree" && strings.HasPrefix(t.Elem().Name(), "BTreeG[") {
-		clone, okClone := t.MethodByName("Clone")
-		has, okHas := t.MethodByName("Has")
-		v = okClone && okHas && clone.Type.NumIn() == 1 && clone.Type.NumOut() == 1 && clone.Type.Out(0) == t &&
-			has.Type.NumIn() == 2 && onlyStrings(has.Type.In(1))
-	}
-	cowTreeCache.Store(t, v)
-	return v
-}
-
-// onlyStrings reports whether a value of type t refers to no memory outside
-// itself but strings, which Go never changes.
-func onlyStrings(t reflect.Type) bool {
-	switch t.Kind() {
-	case reflect.String:
-		return true
-	case reflect.Array:
-		return onlyStrings(t.Elem())
-	case reflect.Struct:
-		for i := 0; i < t.NumField(); i++ {
-			if !onlyStrings(t.Field(i).Type) {
-				return false
-			}
-		}
-		return true
-	}
-	return !hasPointers(t)
-}
+var sharedCopierType = reflect.TypeFor[sharedCopier]()
