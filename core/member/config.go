@@ -53,6 +53,14 @@ type Config struct {
 	// election).
 	MinLeaseTTLSeconds int64
 
+	// AutoCompactRetention turns on the leader's revision-mode
+	// auto-compaction (etcd's --auto-compaction-mode=revision
+	// --auto-compaction-retention): every AutoCompactIntervalTicks ticks the
+	// leader proposes compacting the store at its revision minus this many
+	// revisions (0: off).
+	AutoCompactRetention     int64
+	AutoCompactIntervalTicks int
+
 	// Rand is the seeded source of the Raft node's election jitter.
 	Rand raft.Rand
 }
@@ -69,6 +77,12 @@ func (c *Config) validate() error {
 	}
 	if c.Rand == nil {
 		errs = append(errs, errors.New("member: Rand must be set (the seeded source of election jitter)"))
+	}
+	if c.AutoCompactRetention < 0 {
+		errs = append(errs, fmt.Errorf("member: AutoCompactRetention must not be negative, got %d", c.AutoCompactRetention))
+	}
+	if c.AutoCompactRetention > 0 && c.AutoCompactIntervalTicks <= 0 {
+		errs = append(errs, fmt.Errorf("member: AutoCompactIntervalTicks must be positive when auto-compaction is on, got %d", c.AutoCompactIntervalTicks))
 	}
 	return errors.Join(errs...)
 }

@@ -41,6 +41,10 @@ const (
 	EventReplayed
 	// EventRemoved: the configuration change at Index removed this member.
 	EventRemoved
+	// EventAutoCompact: this member, the leader, proposed compacting the
+	// store at Revision through Raft, keeping the last Count revisions
+	// (Config.AutoCompactRetention; etcd's revision-mode auto-compaction).
+	EventAutoCompact
 )
 
 var eventKindNames = [...]string{
@@ -55,6 +59,7 @@ var eventKindNames = [...]string{
 	EventLeasesPromoted:   "leases-promoted",
 	EventReplayed:         "replayed",
 	EventRemoved:          "removed",
+	EventAutoCompact:      "auto-compact",
 }
 
 // String returns the kind's stable identifier.

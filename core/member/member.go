@@ -52,6 +52,8 @@ type Member struct {
 	snapshotWanted bool
 	// now is the virtual time of the latest call, for the lessor.
 	now time.Duration
+	// compactor is the leader's auto-compactor (Config.AutoCompactRetention).
+	compactor compactor
 
 	out Output
 }
@@ -258,11 +260,13 @@ func (m *Member) Term(i uint64) (uint64, bool) {
 }
 
 // Tick advances the member's logical clock by one tick and, on the leader,
-// lets the lessor look for expired leases.
+// lets the lessor look for expired leases and the compactor check the
+// store's revision.
 func (m *Member) Tick(nowUs int64) {
 	m.setNow(nowUs)
 	m.node.Tick()
 	m.runLessor()
+	m.runCompactor()
 }
 
 // Deliver hands the member a message from the network.

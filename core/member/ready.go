@@ -98,6 +98,11 @@ func (m *Member) onSoftState(ss raft.SoftState) {
 	m.role = ss.RaftState
 	m.lead = ss.Lead
 	isLeader := m.role == raft.StateLeader
+	if wasLeader != isLeader {
+		// etcd pauses the compactor on a member that stops leading and
+		// resumes it on one that starts; ours starts over either way.
+		m.compactor.reset()
+	}
 	if wasLeader && !isLeader {
 		m.store.Demote()
 	}
