@@ -33,6 +33,12 @@ export interface EventBatch {
   /** cursor is the value to pass to the next events() call. */
   cursor: number;
   events: EventView[];
+  /**
+   * dropped counts the events after the cursor asked for that the engine no longer keeps (a
+   * browser session keeps the last few virtual minutes of explanations); the batch then starts
+   * at the oldest kept event.
+   */
+  dropped?: number;
 }
 
 /** EngineErrorCode says what kind of failure an EngineError is. */

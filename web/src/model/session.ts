@@ -218,6 +218,12 @@ export class Session {
       if (this.events.length > maxEvents) this.events.splice(0, this.events.length - maxEvents);
     }
     this.cursor = batch.cursor;
+    if ((batch.dropped ?? 0) > 0) {
+      this.notice = {
+        kind: "info",
+        text: `${batch.dropped} earlier explanations are no longer kept: the playground keeps the last few virtual minutes of them. The cluster shown is exact.`,
+      };
+    }
     if (script !== null && script !== this.scriptText) {
       this.scriptText = script;
       for (const listener of this.scriptListeners) listener(script);
