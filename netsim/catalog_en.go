@@ -175,6 +175,7 @@ var English = &Catalog{
 		"member.snapshot-restored":         "{member} installs the leader's snapshot at index {Index} (revision {Revision})",
 		"member.read-served":               "{member} serves {client}'s read at read index {Index}: it has applied that far, so the read sees every write committed before it began",
 		"member.lease-expired":             "{member}, the leader, finds lease {Lease} expired and proposes its revocation",
+		"member.auto-compact":              "{member}, the leader, proposes compacting the store at revision {Revision} (keeping the last {Count} revisions; etcd's auto-compaction)",
 		"member.leases-promoted":           "{member}, the leader, applied an empty entry, so its lessor takes over {Count} leases: each now expires one election timeout plus its TTL from now (the TTL last checkpointed, else the granted one), as the old leader's countdowns were never replicated",
 		"member.leases-promoted/no-leases": "{member}, the leader, applied an empty entry, so its lessor takes over the lease countdowns (there are no leases yet)",
 		"member.replayed":                  "{member} replays its WAL: {Count} entries up to index {Index}, term {Term}, vote {s:Vote}, commit {Commit}",

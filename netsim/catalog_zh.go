@@ -62,6 +62,7 @@ var Chinese = &Catalog{
 		"member.applied/no-op":              "{member} 应用条目 {Index}（任期 {Term}），这是新领导者追加的空条目",
 		"member.applied/refused":            "{member} 应用条目 {Index}，但存储拒绝了该 {Op}：{error}",
 		"member.lease-expired":              "领导者 {member} 发现租约 {Lease} 已过期，提议撤销它",
+		"member.auto-compact":               "领导者 {member} 提议在版本号 {Revision} 处压缩存储（保留最近 {Count} 个版本；etcd 的自动压缩）",
 		"member.leases-promoted":            "领导者 {member} 应用了一个空条目，于是它的租约管理器接管 {Count} 个租约：每个租约从现在起再过一个选举超时加上它的 TTL（最近检查点记录的剩余 TTL，否则为授予的 TTL）才过期，因为旧领导者的倒计时从未被复制",
 		"member.leases-promoted/no-leases":  "领导者 {member} 应用了一个空条目，于是它的租约管理器接管租约倒计时（目前还没有租约）",
 		"member.persisted":                  "{member} 把条目 {Index} 到 {Last} 以及硬状态（任期 {Term}，投票 {s:Vote}，提交 {Commit}）写入 WAL；fsync 之前它们并不持久",

@@ -61,6 +61,16 @@ type Config struct {
 	// slightly slow follower can catch up without a snapshot.
 	SnapshotCatchUp uint64
 
+	// AutoCompactRetention turns on etcd's revision-mode auto-compaction
+	// (--auto-compaction-mode=revision --auto-compaction-retention=N): every
+	// AutoCompactEvery of its leadership, the leader proposes compacting the
+	// store's history at its current revision minus this many revisions,
+	// through Raft, when that moved past the last compaction (0: off).
+	AutoCompactRetention int64
+	// AutoCompactEvery is how often the leader's compactor checks the
+	// revision (etcd checks every 5 minutes); a whole number of ticks.
+	AutoCompactEvery Duration
+
 	// ClientTimeout is how long a client waits for a reply before it gives
 	// up on a member and, when it is safe to, tries another one.
 	ClientTimeout Duration
@@ -101,6 +111,9 @@ func DefaultConfig() Config {
 		ClientTimeout:   2 * Second,
 		CheckpointEvery: 5 * Second,
 		CheckpointDense: 24,
+		// Inert while AutoCompactRetention is 0; see BrowserConfig for why
+		// a minute.
+		AutoCompactEvery: Minute,
 	}
 }
 
@@ -127,7 +140,7 @@ func (c Config) Validate() error {
 		{"tick", c.Tick}, {"election", c.ElectionMin}, {"election max", c.ElectionMax},
 		{"heartbeat", c.Heartbeat}, {"latency min", c.LatencyMin}, {"latency max", c.LatencyMax},
 		{"fsync", c.FsyncLatency}, {"client timeout", c.ClientTimeout}, {"checkpoint", c.CheckpointEvery},
-		{"trace keep", c.TraceKeep},
+		{"trace keep", c.TraceKeep}, {"auto-compact every", c.AutoCompactEvery},
 	}
 	for _, f := range durations {
 		if f.d < 0 {
@@ -163,6 +176,12 @@ func (c Config) Validate() error {
 	}
 	if c.CheckpointDense < 0 {
 		return bad("checkpoint dense", "%d is negative; keep 0 (every checkpoint) or more", c.CheckpointDense)
+	}
+	if c.AutoCompactRetention < 0 {
+		return bad("auto-compact", "%d is negative; keep 0 (off) or more revisions", c.AutoCompactRetention)
+	}
+	if c.AutoCompactRetention > 0 && (c.AutoCompactEvery == 0 || c.AutoCompactEvery%c.Tick != 0) {
+		return bad("auto-compact every", "%s is not a positive whole number of %s ticks", c.AutoCompactEvery, c.Tick)
 	}
 	if c.ClientTimeout == 0 {
 		return bad("client timeout", "must be longer than zero")

@@ -24,6 +24,10 @@ func TestConfigValidation(t *testing.T) {
 		{"heartbeat too long", func(c *Config) { c.Heartbeat = 150 * Millisecond }, "heartbeat", "shorter than the election timeout"},
 		{"latency range reversed", func(c *Config) { c.LatencyMin = 20 * Millisecond }, "latency", "ends before it starts"},
 		{"lease reads need check-quorum", func(c *Config) { c.LeaseRead, c.CheckQuorum = true, false }, "lease read", "check-quorum"},
+		{"negative auto-compact retention", func(c *Config) { c.AutoCompactRetention = -1 }, "auto-compact", "negative"},
+		{"auto-compact without an interval", func(c *Config) { c.AutoCompactRetention, c.AutoCompactEvery = 100, 0 }, "auto-compact every", "positive whole number"},
+		{"auto-compact interval not whole ticks", func(c *Config) { c.AutoCompactRetention, c.AutoCompactEvery = 100, 15*Millisecond }, "auto-compact every", "10ms ticks"},
+		{"negative auto-compact interval", func(c *Config) { c.AutoCompactEvery = -1 }, "auto-compact every", "negative"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -96,6 +96,9 @@ func (w *World) memberConfig(n *node) member.Config {
 		SnapshotEvery:       w.cfg.SnapshotEvery,
 		SnapshotCatchUp:     w.cfg.SnapshotCatchUp,
 		Rand:                n.rng,
+
+		AutoCompactRetention:     w.cfg.AutoCompactRetention,
+		AutoCompactIntervalTicks: int(w.cfg.AutoCompactEvery / w.cfg.Tick),
 	}
 }
 

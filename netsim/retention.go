@@ -11,19 +11,33 @@ package netsim
 //   - the trace keeps the last five virtual minutes (an idle five-member
 //     cluster records about 320 events a virtual second, a busy one a few
 //     thousand), older events are dropped a chunk at a time;
-//   - checkpoints are thinned with age (DefaultConfig's CheckpointDense).
+//   - checkpoints are thinned with age (DefaultConfig's CheckpointDense);
+//   - the leader auto-compacts the store's revision history as etcd's
+//     revision mode does, keeping the last 1000 revisions and checking
+//     every virtual minute (DefaultConfig's AutoCompactEvery). etcd checks
+//     every 5 minutes; the playground's 150 ms election timeout is about a
+//     fifth of etcd's default 1 s, so its minute is etcd's 5 minutes at the
+//     playground's scale. A learner writing 5 times a second passes 1000
+//     revisions in under four minutes and sees the first compaction a
+//     minute or so later; the history then stays below about 1300
+//     revisions instead of growing by some 8 MB a virtual minute.
 //
-// Snapshotting changes what happens, so a script that sets snapshot-every
-// keeps its own value, and the recorded script states the value used, so a
-// share link replays the same anywhere. The trace window and the
+// Snapshotting and auto-compaction change what happens, so a script that
+// sets snapshot-every or auto-compact keeps its own value, and the recorded
+// script states the value used, so a share link replays the same anywhere. The trace window and the
 // checkpoints change only what is remembered, never what happens.
 func BrowserConfig() Config {
 	cfg := DefaultConfig()
 	cfg.SnapshotEvery = 100
 	cfg.SnapshotCatchUp = 5
 	cfg.TraceKeep = 5 * Minute
+	cfg.AutoCompactRetention = BrowserAutoCompactRetention
 	return cfg
 }
+
+// BrowserAutoCompactRetention is how many revisions BrowserConfig's
+// auto-compaction keeps.
+const BrowserAutoCompactRetention = 1000
 
 // EventWindow reports which trace records the world holds: those whose Seq
 // is in (dropped, total]. total counts every record so far (the cursor at the

@@ -1,6 +1,7 @@
 package netsim
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -15,9 +16,44 @@ func TestBrowserConfigBoundsWhatASessionKeeps(t *testing.T) {
 	assert.Positive(t, cfg.TraceKeep, "the trace is a window")
 	assert.Positive(t, cfg.CheckpointEvery, "the page can rewind")
 	assert.Positive(t, cfg.CheckpointDense, "checkpoints are thinned")
+	assert.Positive(t, cfg.AutoCompactRetention, "the leader auto-compacts the store's history")
 	def := DefaultConfig()
-	def.SnapshotEvery, def.TraceKeep = cfg.SnapshotEvery, cfg.TraceKeep
+	assert.Zero(t, def.AutoCompactRetention, "scripts and goldens keep auto-compaction off")
+	def.SnapshotEvery, def.TraceKeep, def.AutoCompactRetention = cfg.SnapshotEvery, cfg.TraceKeep, cfg.AutoCompactRetention
 	assert.Equal(t, def, cfg, "only retention differs from DefaultConfig")
+}
+
+func TestAutoCompactionKeepsEveryMembersHistoryShort(t *testing.T) {
+	const retention = 50
+	w := newWorld(t, func(c *Config) { c.AutoCompactRetention, c.AutoCompactEvery = retention, 2*Second })
+	electLeader(t, w)
+	for i := 0; w.Now() < Time(20*Second); i++ {
+		if len(w.PendingOps("c1")) == 0 {
+			_, err := w.Put("c1", "k"+strconv.Itoa(i%10), "v"+strconv.Itoa(i), "")
+			require.NoError(t, err)
+		}
+		require.NoError(t, w.RunFor(50*Millisecond))
+	}
+	require.NoError(t, w.RunFor(Second))
+
+	var proposals []Record
+	for _, r := range w.Events(0) {
+		if r.Kind == "member.auto-compact" {
+			proposals = append(proposals, r)
+		}
+	}
+	require.NotEmpty(t, proposals, "the leader proposed compactions")
+	lead, err := w.Leader()
+	require.NoError(t, err)
+	want := w.nodes[lead].m.Store().CompactRev()
+	assert.Equal(t, proposals[len(proposals)-1].Detail.(*MemberDetail).Revision, want)
+	assert.Greater(t, w.nodes[lead].m.Store().Rev()-want, int64(retention-1), "the last retention revisions are kept")
+	for _, id := range w.Members() {
+		assert.Equal(t, want, w.nodes[id].m.Store().CompactRev(), "s%d compacted by applying the leader's entry", id)
+	}
+	assert.Equal(t, "s"+strconv.FormatUint(lead, 10)+", the leader, proposes compacting the store at revision "+
+		strconv.FormatInt(want, 10)+" (keeping the last 50 revisions; etcd's auto-compaction)",
+		English.Render(proposals[len(proposals)-1]))
 }
 
 func TestEventWindow(t *testing.T) {

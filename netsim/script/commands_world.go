@@ -13,10 +13,17 @@ import (
 // values (or those of the parser's base, see Parser.SetBase).
 type Cluster struct {
 	Config netsim.Config
+	// AutoCompactOffStated records that the line said auto-compact=off.
+	// Format writes auto-compact only when it is on or was stated off, so
+	// the scripts and goldens that never mention it read as they always
+	// did, while an explicit off survives a replay from a base that turns
+	// auto-compaction on (netsim.BrowserConfig).
+	AutoCompactOffStated bool
 }
 
 // Format renders every setting explicitly, so a recorded script keeps its
-// meaning even if the defaults change later.
+// meaning even if the defaults change later. The one exception is
+// auto-compaction, written only when on (with its interval) or stated off.
 func (c *Cluster) Format() string {
 	cfg := c.Config
 	reads := "safe"
@@ -41,7 +48,21 @@ func (c *Cluster) Format() string {
 		" inflight=" + strconv.Itoa(cfg.MaxInflight) +
 		" snapshot-every=" + strconv.FormatUint(cfg.SnapshotEvery, 10) +
 		" catchup=" + strconv.FormatUint(cfg.SnapshotCatchUp, 10) +
-		" client-timeout=" + cfg.ClientTimeout.String()
+		" client-timeout=" + cfg.ClientTimeout.String() +
+		c.formatAutoCompact()
+}
+
+// formatAutoCompact renders ` auto-compact=N auto-compact-every=D`, `
+// auto-compact=off` or nothing (see AutoCompactOffStated).
+func (c *Cluster) formatAutoCompact() string {
+	switch {
+	case c.Config.AutoCompactRetention > 0:
+		return " auto-compact=" + strconv.FormatInt(c.Config.AutoCompactRetention, 10) +
+			" auto-compact-every=" + c.Config.AutoCompactEvery.String()
+	case c.AutoCompactOffStated:
+		return " auto-compact=off"
+	}
+	return ""
 }
 
 func onOff(b bool) string {

@@ -12,7 +12,8 @@
 //
 //	cluster size=5 seed=7 election=150ms..300ms heartbeat=50ms tick=10ms latency=5ms..15ms
 //	        fsync=2ms prevote=on checkquorum=on reads=safe|lease conflict-hint=on inflight=64
-//	        snapshot-every=0 catchup=5 client-timeout=2s   (first line; options default to netsim.DefaultConfig)
+//	        snapshot-every=0 catchup=5 client-timeout=2s [auto-compact=off|N auto-compact-every=1m]
+//	        (first line; options default to netsim.DefaultConfig)
 //	run 2s | run until=leader max=10s | step [N]
 //	crash sN [wal=lose-unsynced|torn|corrupt] | crash cN | restart X | pause X | resume X
 //	partition s1,s2 | s3,s4,s5 | isolate sN | heal
@@ -35,6 +36,14 @@
 //
 // `on=` is all (every member that is up, the default), majority (a majority of
 // the voters) or one member.
+//
+// `auto-compact=N` turns on etcd's revision-mode auto-compaction
+// (--auto-compaction-mode=revision --auto-compaction-retention=N): every
+// auto-compact-every of virtual time (a whole number of ticks; etcd checks
+// every 5 minutes) the leader proposes compacting the store at its revision
+// minus N through Raft, when that moved past the last compaction, and every
+// member compacts when it applies the entry. It is off unless a script or
+// the base turns it on (netsim.BrowserConfig keeps 1000 revisions).
 //
 // Parse turns text into typed commands and validates every argument,
 // including names that depend on earlier lines (a member must exist; a lease

@@ -149,7 +149,7 @@ var commands map[string]commandSpec
 
 func init() {
 	commands = map[string]commandSpec{
-		"cluster":   {"cluster size=N seed=N election=150ms..300ms heartbeat=50ms latency=5ms..15ms fsync=1ms prevote=on|off checkquorum=on|off reads=safe|lease snapshot-every=N", parseCluster},
+		"cluster":   {"cluster size=N seed=N election=150ms..300ms heartbeat=50ms latency=5ms..15ms fsync=1ms prevote=on|off checkquorum=on|off reads=safe|lease snapshot-every=N auto-compact=N|off", parseCluster},
 		"run":       {"run DURATION | run until=leader max=DURATION", parseRun},
 		"step":      {"step [COUNT]", parseStep},
 		"crash":     {"crash MEMBER|CLIENT [wal=lose-unsynced|torn|corrupt]", parseCrash},

@@ -9,7 +9,7 @@ import (
 )
 
 // clusterOptions are the options of a cluster line, in canonical order.
-var clusterOptions = []string{"size", "seed", "election", "heartbeat", "tick", "latency", "fsync", "prevote", "checkquorum", "reads", "conflict-hint", "inflight", "snapshot-every", "catchup", "client-timeout"}
+var clusterOptions = []string{"size", "seed", "election", "heartbeat", "tick", "latency", "fsync", "prevote", "checkquorum", "reads", "conflict-hint", "inflight", "snapshot-every", "catchup", "client-timeout", "auto-compact", "auto-compact-every"}
 
 // configFieldOption maps a netsim.ConfigError field to the cluster option
 // that sets it, so the world's validation errors point at the right column.
@@ -17,6 +17,7 @@ var configFieldOption = map[string]string{
 	"size": "size", "tick": "tick", "election": "election", "election max": "election",
 	"heartbeat": "heartbeat", "latency min": "latency", "latency max": "latency", "latency": "latency",
 	"fsync": "fsync", "lease read": "reads", "max inflight": "inflight", "client timeout": "client-timeout",
+	"auto-compact": "auto-compact", "auto-compact every": "auto-compact-every",
 }
 
 func parseCluster(p *lineParser) (Command, error) {
@@ -45,7 +46,14 @@ func parseCluster(p *lineParser) (Command, error) {
 		}
 		return nil, errAt(p.line, col, "cluster: %v", err)
 	}
-	return &Cluster{Config: cfg}, nil
+	c := &Cluster{Config: cfg}
+	if t, ok := opts["auto-compact"]; ok {
+		c.AutoCompactOffStated = t.value == "off"
+	}
+	if t, ok := opts["auto-compact-every"]; ok && cfg.AutoCompactRetention == 0 {
+		return nil, p.errVal(t, "auto-compact-every sets how often the leader's compactor checks, but auto-compaction is off: add auto-compact=N (revisions to keep)")
+	}
+	return c, nil
 }
 
 // setClusterOption applies one option of a cluster line to cfg.
@@ -125,6 +133,23 @@ func setClusterOption(p *lineParser, cfg *netsim.Config, t token) error {
 		} else {
 			cfg.SnapshotEvery = n
 		}
+	case "auto-compact":
+		// etcd's --auto-compaction-retention in revision mode: the leader
+		// keeps this many revisions of history (off: none is compacted).
+		if t.value == "off" {
+			cfg.AutoCompactRetention = 0
+			break
+		}
+		n, convErr := strconv.ParseUint(t.value, 10, 64)
+		if convErr != nil || n == 0 {
+			return p.errVal(t, "auto-compact must be off or a number of revisions to keep (at least 1), not %q", t.value)
+		}
+		if n > 1_000_000_000 {
+			return p.errVal(t, "auto-compact=%d is too large (at most 1000000000 revisions)", n)
+		}
+		cfg.AutoCompactRetention = int64(n)
+	case "auto-compact-every":
+		cfg.AutoCompactEvery, err = p.durationValue(t, "auto-compact-every")
 	}
 	return err
 }
