@@ -104,9 +104,10 @@ func TestMemberTextIsReadableAtEverySize(t *testing.T) {
 }
 
 // coveredMarksJS counts the message marks on screen that a member circle
-// covers in part (the members are drawn above the messages), and the marks
-// it looked at.
+// covers in part (the members are drawn above the messages) or that reach
+// out of the drawing, and the marks it looked at.
 const coveredMarksJS = `(() => {
+	const ring = document.querySelector('[data-testid="cluster-svg"]').getBoundingClientRect();
 	const circles = [...document.querySelectorAll('[data-testid^="member-s"] .body')].map(b => {
 		const r = b.getBoundingClientRect();
 		return {x: r.left + r.width / 2, y: r.top + r.height / 2, r: r.width / 2, id: b.parentNode.dataset.testid};
@@ -118,6 +119,11 @@ const coveredMarksJS = `(() => {
 		const box = g.querySelector('.pill').getBoundingClientRect();
 		if (box.width === 0) continue;
 		seen++;
+		if (box.left < ring.left - 1 || box.right > ring.right + 1 || box.top < ring.top - 1 || box.bottom > ring.bottom + 1) {
+			covered++;
+			which.push(g.querySelector('text').textContent + " " + g.dataset.from + ">" + g.dataset.to + " out of the drawing");
+			continue;
+		}
 		for (const c of circles) {
 			const nx = Math.max(box.left, Math.min(c.x, box.right));
 			const ny = Math.max(box.top, Math.min(c.y, box.bottom));
@@ -131,8 +137,9 @@ const coveredMarksJS = `(() => {
 	return [String(covered), String(seen), which.join("; ")];
 })()`
 
-// No member circle hides a message mark, not even in part: marks keep out of
-// the circles, on a phone as on a desktop.
+// No member circle hides a message mark, not even in part, and no mark
+// leaves the drawing: marks keep out of the circles, on a phone as on a
+// desktop.
 func TestMarksStayClearOfMembers(t *testing.T) {
 	cases := []struct {
 		name          string
@@ -141,6 +148,7 @@ func TestMarksStayClearOfMembers(t *testing.T) {
 	}{
 		{"phone, five members", 390, 844, 5},
 		{"phone, nine members", 390, 844, 9},
+		{"small phone, seven members", 320, 640, 7},
 		{"desktop, nine members", mainWidth, mainHeight, 9},
 	}
 	for _, c := range cases {
@@ -171,7 +179,7 @@ func TestMarksStayClearOfMembers(t *testing.T) {
 				time.Sleep(50 * time.Millisecond)
 			}
 			p.pause()
-			t.Logf("%d marks seen over 25 samples, %d of them partly under a member", seen, covered)
+			t.Logf("%d marks seen over 25 samples, %d of them partly under a member or out of the drawing", seen, covered)
 			require.Greater(t, seen, 50, "the scenario must put many messages on the wire")
 			assert.Zero(t, covered, "no member circle may cover a message mark: %s", strings.Join(examples, " | "))
 			p.requireNoProblems()
@@ -223,5 +231,65 @@ func TestLinkLabelsStayClearOfMembers(t *testing.T) {
 			assert.Empty(t, r[1:], "no member may cover a link label")
 			p.requireNoProblems()
 		})
+	}
+}
+
+// ringTextOverlapsJS lists the pieces of text around the members (vote
+// lines, partition group names, link labels) that overlap each other or a
+// member circle on screen.
+const ringTextOverlapsJS = `(() => {
+	const circles = [...document.querySelectorAll('[data-testid^="member-s"] .body')].map(b => {
+		const r = b.getBoundingClientRect();
+		return {x: r.left + r.width / 2, y: r.top + r.height / 2, r: r.width / 2, id: b.parentNode.dataset.testid};
+	});
+	const texts = [];
+	for (const t of document.querySelectorAll('.extra-label, .group-label, .link-label tspan')) {
+		if (!t.textContent) continue;
+		const m = t.getScreenCTM();
+		const px = parseFloat(getComputedStyle(t).fontSize) * m.a;
+		const box = t.getBoundingClientRect();
+		// The glyphs, not the font's line box: from the cap height above the baseline to a little below it.
+		const baseline = box.bottom - (box.height - px) / 2 - px * 0.22;
+		texts.push({name: t.textContent, left: box.left, right: box.right, top: baseline - 0.72 * px, bottom: baseline + 0.1 * px,
+			owner: t.closest('[data-testid^="member-s"]')?.dataset.testid});
+	}
+	const out = [];
+	for (const [i, a] of texts.entries()) {
+		for (const c of circles) {
+			if (c.id === a.owner) continue;
+			const nx = Math.max(a.left, Math.min(c.x, a.right)), ny = Math.max(a.top, Math.min(c.y, a.bottom));
+			if (Math.hypot(c.x - nx, c.y - ny) < c.r - 1) out.push(a.name + " under " + c.id);
+		}
+		for (const b of texts.slice(i + 1)) {
+			const w = Math.min(a.right, b.right) - Math.max(a.left, b.left), h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+			if (w > 1 && h > 1) out.push(a.name + " on " + b.name);
+		}
+	}
+	return [String(texts.length), ...out];
+})()`
+
+// In a partition with every member campaigning — the most crowded the ring
+// gets — the vote lines, group names and link labels stay apart and clear
+// of the circles, on a phone as on a desktop or a slide.
+func TestCrowdedRingTextStaysApart(t *testing.T) {
+	scenes := []struct{ name, script string }{
+		{"five", "cluster size=5 seed=21\nrun until=leader max=10s\ncrash s4\npartition s1,s2 | s3,s4,s5\nlink s1<->s2 drop=40%\nrun 700ms"},
+		{"nine", "cluster size=9 seed=21\nrun until=leader max=10s\ncrash s4\npartition s1,s2,s3 | s4,s5,s6 | s7,s8,s9\nrun 700ms"},
+	}
+	sizes := []struct {
+		name          string
+		path          string
+		width, height int64
+	}{{"phone", "", 390, 844}, {"desktop", "", mainWidth, mainHeight}, {"embed", "?embed=1", embedWidth, embedHeight}}
+	for _, scene := range scenes {
+		for _, size := range sizes {
+			t.Run(scene.name+" members, "+size.name, func(t *testing.T) {
+				p := openScript(t, size.path, scene.script, size.width, size.height)
+				r := eval[[]string](p, ringTextOverlapsJS)
+				t.Logf("%s pieces of text around the members", r[0])
+				assert.Empty(t, r[1:], "text around the members must not overlap")
+				p.requireNoProblems()
+			})
+		}
 	}
 }

@@ -60,11 +60,25 @@ function depth(box: Box, c: Circle): number {
   return d < c.r ? c.r - d : 0;
 }
 
-/** circleCost weighs how deep a box reaches into the members: far worse than covering a mark. */
+/** bounds is the drawing's frame (the ring's viewBox): a mark beyond it may be off the screen. */
+const bounds: Box = { x0: -528, y0: -518, x1: 528, y1: 518 };
+
+/**
+ * circleCost weighs how deep a box reaches into the members, or out of the drawing: far worse
+ * than covering a mark.
+ */
 function circleCost(box: Box, circles: Circle[]): number {
   let sum = 0;
   for (const c of circles) sum += depth(box, c);
+  sum += Math.max(0, bounds.x0 - box.x0) + Math.max(0, box.x1 - bounds.x1) + Math.max(0, bounds.y0 - box.y0) + Math.max(0, box.y1 - bounds.y1);
   return sum * 1e5;
+}
+
+/** inside moves a box the least way that brings it inside the drawing's frame. */
+function inside(box: Box): Box {
+  const dx = Math.max(0, bounds.x0 - box.x0) - Math.max(0, box.x1 - bounds.x1);
+  const dy = Math.max(0, bounds.y0 - box.y0) - Math.max(0, box.y1 - bounds.y1);
+  return dx === 0 && dy === 0 ? box : { x0: box.x0 + dx, y0: box.y0 + dy, x1: box.x1 + dx, y1: box.y1 + dy };
 }
 
 /**
@@ -305,9 +319,10 @@ export class Messages {
         // whichever lands on the fewest other marks and labels.
         const out = (b: Box): Box => {
           let best = pushOut(b, circles, { x: px, y: py });
-          let least = covered(best);
+          let least = circleCost(best, circles) > 0 ? Infinity : covered(best);
           for (const [dx, dy] of [[px, py], [-px, -py], [-ux, -uy], [ux, uy]] as const) {
             if (least === 0) break;
+            // pushOut stops at the circles; a way that leaves the drawing scores Infinity below.
             const moved = pushOut(b, circles, { x: dx, y: dy }, false);
             const c = circleCost(moved, circles) > 0 ? Infinity : covered(moved);
             if (c < least) {
@@ -315,7 +330,8 @@ export class Messages {
               best = moved;
             }
           }
-          return best;
+          // Whatever happens, the mark stays in the drawing, where it can be seen.
+          return inside(best);
         };
         box = out(box);
         // Moved out onto another mark or label: it makes do with a dot there.

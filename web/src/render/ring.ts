@@ -213,6 +213,8 @@ interface LinkNode {
   /** label names the knobs of a link that differs from the defaults (one tspan per line). */
   label: SVGTextElement;
   lines: number;
+  /** texts are the label's lines as the model words them (each may be wrapped when drawn). */
+  texts: string[];
   a: string;
   b: string;
 }
@@ -800,14 +802,16 @@ export class Ring {
   }
 
   private setLinkLabel(link: LinkNode, lines: string[]): void {
-    if (link.lines !== lines.length) {
-      link.lines = lines.length;
-      link.label.replaceChildren(...lines.map(() => svg("tspan", {})));
-      this.linksMoved = true;
-    }
-    lines.forEach((text, i) => setText(link.label.children[i]!, text));
-    // The label's box (which message marks avoid) follows its text.
+    link.lines = lines.length;
+    link.texts = lines;
+    // The label is drawn (and its box, which message marks avoid, placed) by placeLinks.
     this.linksMoved = true;
+  }
+
+  /** showLabelLines puts a label's drawn lines into its tspans. */
+  private showLabelLines(link: LinkNode, lines: string[]): void {
+    if (link.label.children.length !== lines.length) link.label.replaceChildren(...lines.map(() => svg("tspan", {})));
+    lines.forEach((text, i) => setText(link.label.children[i]!, text));
   }
 
   private createLink(a: string, b: string): LinkNode {
@@ -825,7 +829,7 @@ export class Ring {
     hit.addEventListener("click", open);
     label.addEventListener("click", open);
     this.linkLayer.append(g);
-    return { g, line, hit, label, lines: 0, a, b, signature: "" };
+    return { g, line, hit, label, lines: 0, texts: [], a, b, signature: "" };
   }
 
   private placeLinks(): void {
@@ -848,23 +852,27 @@ export class Ring {
         setAttr(line, "x2", pb.x.toFixed(1));
         setAttr(line, "y2", pb.y.toFixed(1));
       }
-      if (link.lines > 0) {
-        const font = this.linkFont;
-        const lineHeight = font * 1.1;
+      if (link.lines === 0) {
+        this.showLabelLines(link, []);
+        continue;
+      }
+      const font = this.linkFont;
+      const lineHeight = font * 1.1;
+      const len = Math.hypot(pb.x - pa.x, pb.y - pa.y) || 1;
+      const nx = -(pb.y - pa.y) / len;
+      const ny = (pb.x - pa.x) / len;
+      // The label sits a little off the middle, towards the lower-numbered end, so that the
+      // labels of crossing diameters (in even rings) never land on the same spot; it slides
+      // along its link where a member's circle would hide part of it. Where no spot on the wire
+      // is clear (a long label on a phone), it steps off the wire sideways, a line at a time,
+      // and stays across it.
+      const search = (lines: string[]): { x: number; y: number; cost: number; halfWidth: number; halfHeight: number } => {
         let longest = 0;
-        for (const tspan of Array.from(link.label.children)) longest = Math.max(longest, textWidth(tspan.textContent ?? "", font, 700, 0));
+        for (const text of lines) longest = Math.max(longest, textWidth(text, font, 700, 0));
         const halfWidth = longest / 2 + font * 0.2;
-        const halfHeight = (link.lines * lineHeight) / 2;
-        // The label sits a little off the middle, towards the lower-numbered end, so that the
-        // labels of crossing diameters (in even rings) never land on the same spot; it slides
-        // along its link where a member's circle would hide part of it.
-        // Where no spot on the wire is clear (a long label on a phone), it steps off the wire
-        // sideways, a line at a time, and stays across it.
-        const len = Math.hypot(pb.x - pa.x, pb.y - pa.y) || 1;
-        const nx = -(pb.y - pa.y) / len;
-        const ny = (pb.x - pa.x) / len;
-        let best = { x: 0, y: 0, cost: Infinity };
-        search: for (const off of [0, 1, -1, 2, -2, 3, -3, 4, -4]) {
+        const halfHeight = (lines.length * lineHeight) / 2;
+        let best = { x: 0, y: 0, cost: Infinity, halfWidth, halfHeight };
+        for (const off of [0, 1, -1, 2, -2, 3, -3, 4, -4]) {
           for (const f of labelSpots) {
             const x = pa.x + (pb.x - pa.x) * f + nx * off * lineHeight;
             const y = pa.y + (pb.y - pa.y) * f + ny * off * lineHeight;
@@ -874,18 +882,35 @@ export class Ring {
             let cost = intrusion(box, circles) * 1000;
             for (const other of this.labelBoxes) cost += overlap(box, other, font * 0.2);
             for (const other of extras) cost += overlap(box, other, font * 0.2);
-            if (cost < best.cost) best = { x, y, cost };
-            if (cost === 0) break search;
+            if (cost < best.cost) best = { x, y, cost, halfWidth, halfHeight };
+            if (cost === 0) return best;
           }
         }
-        const { x, y } = best;
-        const top = y - ((link.lines - 1) * lineHeight) / 2 + font * 0.35;
-        Array.from(link.label.children).forEach((tspan, i) => {
-          setAttr(tspan, "x", x.toFixed(1));
-          setAttr(tspan, "y", (top + i * lineHeight).toFixed(1));
+        return best;
+      };
+      let lines = link.texts;
+      let best = search(lines);
+      if (best.cost > 0) {
+        // Still crowded: a narrower label, each line broken after the link's name
+        // ("s1⇄s2 " / "drop 40%"; the text reads the same).
+        const wrapped = lines.flatMap((text) => {
+          const cut = text.indexOf(" ");
+          return cut > 0 ? [text.slice(0, cut + 1), text.slice(cut + 1)] : [text];
         });
-        this.labelBoxes.push({ x0: x - halfWidth, y0: y - halfHeight, x1: x + halfWidth, y1: y + halfHeight });
+        const narrow = search(wrapped);
+        if (narrow.cost < best.cost) {
+          best = narrow;
+          lines = wrapped;
+        }
       }
+      this.showLabelLines(link, lines);
+      const { x, y, halfWidth, halfHeight } = best;
+      const top = y - ((lines.length - 1) * lineHeight) / 2 + font * 0.35;
+      Array.from(link.label.children).forEach((tspan, i) => {
+        setAttr(tspan, "x", x.toFixed(1));
+        setAttr(tspan, "y", (top + i * lineHeight).toFixed(1));
+      });
+      this.labelBoxes.push({ x0: x - halfWidth, y0: y - halfHeight, x1: x + halfWidth, y1: y + halfHeight });
     }
     this.labelBoxes.push(...extras, ...this.groupBoxes);
   }
