@@ -33,6 +33,8 @@
 // Older checkpoints are thinned with age (Config.CheckpointDense), so a long
 // session keeps a logarithmic number of them; seeking stays exact.
 // BrowserConfig is the configuration a page's session starts from: it also
-// compacts members' logs and keeps the trace to a window (EventWindow), so
-// a session left running stays bounded (Footprint counts what it holds).
+// compacts members' logs, has the leader auto-compact the store's revision
+// history as etcd does (Config.AutoCompactRetention) and keeps the trace to
+// a window (EventWindow), so a session left running stays bounded
+// (Footprint counts what it holds).
 package netsim
