@@ -83,3 +83,33 @@ func TestEventWindow(t *testing.T) {
 	assert.Equal(t, recs[0].Seq-1, d2)
 	assert.Equal(t, recs[len(recs)-1].Seq, t2)
 }
+
+func TestSeekWithAutoCompactionIsEquivalentToRunningStraight(t *testing.T) {
+	// The compactor's tick count and last proposal live in the member, so
+	// checkpoints must carry them: a seek lands on the world a straight run
+	// reaches, and running on proposes the same compactions.
+	cfg := DefaultConfig()
+	cfg.Seed = 7
+	cfg.CheckpointEvery = 2 * Second
+	cfg.AutoCompactRetention, cfg.AutoCompactEvery = 3, 700*Millisecond
+	end := 15 * Time(Second)
+	straight := play(t, cfg, busyScenario(), end)
+	proposals := 0
+	for _, r := range straight.Events(0) {
+		if r.Kind == "member.auto-compact" {
+			proposals++
+		}
+	}
+	require.Greater(t, proposals, 1, "the scenario auto-compacts more than once")
+	for _, to := range []Time{3*Time(Second) + 123456, 6543210, 11 * Time(Second)} {
+		t.Run(to.String(), func(t *testing.T) {
+			w := play(t, cfg, busyScenario(), end)
+			require.NoError(t, w.Seek(to))
+			fresh := play(t, cfg, cut(busyScenario(), to), to)
+			assert.Equal(t, traceHash(t, fresh), traceHash(t, w))
+			require.NoError(t, w.Seek(end))
+			assert.Equal(t, traceHash(t, straight), traceHash(t, w))
+			assert.Equal(t, viewJSON(t, straight), viewJSON(t, w))
+		})
+	}
+}
