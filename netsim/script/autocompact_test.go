@@ -2,12 +2,15 @@ package script
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/raft-playground/playground/kvstate"
 	"github.com/raft-playground/playground/netsim"
 )
 
@@ -134,4 +137,27 @@ func TestAutoCompactedSessionReplaysTheSame(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, a.String(), b.String())
 	assert.Contains(t, a.String(), ", the leader, proposes compacting the store at revision ")
+}
+
+func TestAWatchFromAnAutoCompactedRevisionIsCanceledAsCompacted(t *testing.T) {
+	// Scenario 33: s1 auto-compacts at revision 8, then c2 watches k from
+	// revision 2. As in etcd, the watch is created and then canceled with
+	// the compacted error and the compaction's revision, so the client knows
+	// to read the state at that revision and watch again after it.
+	text, err := os.ReadFile(filepath.Join("..", "testdata", "33-auto-compaction.txt"))
+	require.NoError(t, err)
+	sess, err := RunScript(string(text), nil)
+	require.NoError(t, err)
+	var got []kvstate.WatchResponse
+	for _, d := range sess.World().WatchDeliveries() {
+		if d.Client == "c2" {
+			assert.Equal(t, int64(2), d.StartRev)
+			got = append(got, d.Response)
+		}
+	}
+	require.Len(t, got, 2)
+	assert.True(t, got[0].Created)
+	assert.True(t, got[1].Canceled)
+	assert.ErrorIs(t, got[1].Err, kvstate.ErrCompacted)
+	assert.Equal(t, int64(8), got[1].CompactRevision)
 }
