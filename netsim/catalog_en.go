@@ -260,6 +260,7 @@ var English = &Catalog{
 		"keepalive":       "{client} renews lease {lease} at {member}, the leader: its countdown restarts from the full TTL of {ttl}",
 		"keepalive-lost":  "{client} could not keep lease {lease} alive: {error}",
 		"watch-event":     "{client}'s watch on {key} receives {events} events from {member}, the last at revision {rev}",
+		"watch-compacted": "{member} cancels {client}'s watch on {key}: the watch needs history from revision {from}, but the store was compacted at revision {compactRev}, so those changes are gone; like an etcd client, it must start a new watch from a later revision and may have missed changes",
 		"watch-resume":    "{client} resumes its watch on {key} at {member} from revision {rev}, just after the last event it received, so it misses none and sees none twice",
 		"lock-acquired":   "{client} holds the lock {lock}: its key {key} has the lowest create revision under the lock's prefix ({rev}), which is also its fencing token",
 		"lock-lost":       "{client} learns that its session lease is gone (expired or revoked): the lock {lock} is no longer its own, and another client may hold it",

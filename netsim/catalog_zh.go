@@ -245,6 +245,7 @@ var Chinese = &Catalog{
 		"timeout":          "{member} 的选举计时器被要求立即触发",
 		"transfer":         "领导者 {member} 被要求把领导权交给 {peer}",
 		"violation":        "安全性被破坏（{rule}）：{detail}",
+		"watch-compacted":  "{member} 取消了 {client} 对 {key} 的 watch：该 watch 需要从版本号 {from} 开始的历史，但存储已压缩到版本号 {compactRev}，那些变更已不存在；与 etcd 客户端一样，它必须从更新的版本号重新建立 watch，并且可能错过了一些变更",
 		"watch-event":      "{client} 对 {key} 的 watch 从 {member} 收到 {events} 个事件，最后一个在版本号 {rev}",
 		"watch-resume":     "{client} 在 {member} 从版本号 {rev} 恢复对 {key} 的 watch，正好接在它收到的最后一个事件之后，因此既不遗漏也不重复",
 	},

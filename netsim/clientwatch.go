@@ -107,6 +107,10 @@ func (w *World) onWatchReply(c *client, slot int, reqID uint64, r member.Reply) 
 		}
 		if resp.Canceled {
 			wt.closed = true
+			if resp.CompactRevision > 0 {
+				w.record(Record{Kind: "watch-compacted", Client: c.name, Member: r.From, Args: []Arg{
+					{"key", wt.req.Key}, {"from", strconv.FormatInt(wt.nextRev, 10)}, {"compactRev", strconv.FormatInt(resp.CompactRevision, 10)}}})
+			}
 			if wt.opID >= 0 && len(c.ops) > 0 && c.ops[0].op.ID == wt.opID {
 				err := resp.Err
 				if err == nil {
