@@ -236,6 +236,7 @@ export class Ring {
   private readonly linkLayer: SVGGElement;
   private readonly memberLayer: SVGGElement;
   private readonly groupLayer: SVGGElement;
+  private readonly labelLayer: SVGGElement;
   private readonly members = new Map<string, MemberNode>();
   private readonly links = new Map<string, LinkNode>();
   private readonly groupLabels: SVGTextElement[] = [];
@@ -252,14 +253,16 @@ export class Ring {
     const top = layer("top");
     this.frame0 = base;
     this.groupLayer = svg("g", { class: "groups" });
+    this.labelLayer = svg("g", { class: "link-labels" });
     this.linkLayer = svg("g", { class: "links" });
     this.messageLayer = svg("g", { class: "messages" });
     this.memberLayer = svg("g", { class: "members" });
     base.append(this.linkLayer);
     moving.append(this.messageLayer);
-    // Group labels change only with the partition, so they ride on the members' layer, above
-    // the messages that would otherwise hide them.
-    top.append(this.groupLayer, this.memberLayer);
+    // Group names and link labels change only with the partition or the links' knobs, so they
+    // ride on the members' layer, above the messages that would otherwise hide them (marks
+    // make way for them; a dot in a crowd may pass beneath).
+    top.append(this.labelLayer, this.groupLayer, this.memberLayer);
     this.root = el(
       "div",
       { class: "ring", "data-testid": "cluster-svg", role: "group", "aria-label": "Cluster: members on a ring, messages travelling between them" },
@@ -782,6 +785,7 @@ export class Ring {
           "class",
           `link${cut ? " cut" : ""}${down.has(a) || down.has(b) ? " idle" : ""}${lossy ? " lossy" : ""}${slow ? " slow" : ""}${tuned ? " tuned" : ""}`,
         );
+        setAttr(link.label, "class", `link-label${lossy ? " lossy" : ""}${slow ? " slow" : ""}${tuned ? " tuned" : ""}`);
         setAttr(link.hit, "data-lossy", lossy ? "true" : "false");
         setAttr(link.hit, "data-slow", slow ? "true" : "false");
         setAttr(link.hit, "data-knobs", lines.join("; "));
@@ -796,6 +800,7 @@ export class Ring {
     for (const [key, link] of this.links) {
       if (!seen.has(key)) {
         link.g.remove();
+        link.label.remove();
         this.links.delete(key);
       }
     }
@@ -821,7 +826,7 @@ export class Ring {
     // panel's list of changed links open the same editor from the keyboard.
     const hit = svg("line", { class: "hit", "data-testid": `link-${a}-${b}`, role: "button" });
     const label = svg("text", { class: "link-label", "text-anchor": "middle" });
-    g.append(line, hit, label);
+    g.append(line, hit);
     const open = (ev: Event): void => {
       ev.stopPropagation();
       this.callbacks.link(a, b);
@@ -829,6 +834,7 @@ export class Ring {
     hit.addEventListener("click", open);
     label.addEventListener("click", open);
     this.linkLayer.append(g);
+    this.labelLayer.append(label);
     return { g, line, hit, label, lines: 0, texts: [], a, b, signature: "" };
   }
 
