@@ -62,8 +62,12 @@ func Generate(seed uint64) (Options, []string) {
 	for _, c := range clientNames {
 		g.clients[c] = memberUp
 	}
-	g.emit("cluster size=%d seed=%d prevote=%s checkquorum=%s reads=%s snapshot-every=%d catchup=3 client-timeout=1s",
-		o.Size, seed, onOff(o.PreVote), onOff(o.CheckQuorum), map[bool]string{true: "lease", false: "safe"}[o.LeaseRead], o.SnapshotEvery)
+	autoCompact := ""
+	if o.AutoCompact > 0 {
+		autoCompact = fmt.Sprintf(" auto-compact=%d auto-compact-every=%dms", o.AutoCompact, o.AutoCompactEveryMs)
+	}
+	g.emit("cluster size=%d seed=%d prevote=%s checkquorum=%s reads=%s snapshot-every=%d catchup=3 client-timeout=1s%s",
+		o.Size, seed, onOff(o.PreVote), onOff(o.CheckQuorum), map[bool]string{true: "lease", false: "safe"}[o.LeaseRead], o.SnapshotEvery, autoCompact)
 	g.emit("run 1s")
 	for i := 0; i < o.Actions; i++ {
 		g.action()

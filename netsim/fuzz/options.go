@@ -17,6 +17,12 @@ type Options struct {
 	// SnapshotEvery makes members snapshot every N applied entries (0: never
 	// on their own).
 	SnapshotEvery int
+	// AutoCompact makes the leader compact the store to all but the last N
+	// revisions every AutoCompactEveryMs (0: off), as etcd's revision-mode
+	// auto-compaction does; small values make watches and reads at old
+	// revisions meet compaction often.
+	AutoCompact        int
+	AutoCompactEveryMs int
 	// Actions is how many actions the script takes before it heals everything.
 	Actions int
 
@@ -76,6 +82,11 @@ func OptionsFor(seed uint64) Options {
 	o.Leases = weight(r, 3)
 	o.Locks = weight(r, 3)
 	o.Watches = weight(r, 2)
+	// Drawn last, so the draws above stay what they were for every seed.
+	if r.IntN(3) == 0 {
+		o.AutoCompact = 1 + r.IntN(8)
+		o.AutoCompactEveryMs = 100 + 100*r.IntN(5)
+	}
 	return o
 }
 
@@ -93,6 +104,9 @@ func (o Options) String() string {
 	flag("lease-reads", o.LeaseRead)
 	if o.SnapshotEvery > 0 {
 		parts = append(parts, fmt.Sprintf("snapshot-every=%d", o.SnapshotEvery))
+	}
+	if o.AutoCompact > 0 {
+		parts = append(parts, fmt.Sprintf("auto-compact=%d/%dms", o.AutoCompact, o.AutoCompactEveryMs))
 	}
 	parts = append(parts, fmt.Sprintf("actions=%d", o.Actions))
 	for _, k := range []struct {
