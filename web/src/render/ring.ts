@@ -726,9 +726,8 @@ export class Ring {
     const geo = this.geometry;
     // A crashed member's term lives only in its WAL until it restarts and replays it.
     const term = isDown(m) ? "?" : String(m.term);
+    // The first form is roleLabel's word, the one the legend and the rest of the page use.
     const forms = roleForms(role, m.state);
-    // The full word is the one the legend and the rest of the page use.
-    forms[0] = roleLabel(role, m.state);
     const termFit = fit([`term ${term}`, `T${term}`], geo.term, room(geo, geo.term), 400, 0);
     let roleText = forms[forms.length - 1]!;
     let tight = true;
