@@ -15,8 +15,12 @@ func TestLongSessionSaysOldExplanationsAreGone(t *testing.T) {
 	p.waitJS(`/earlier explanations are no longer kept/.test(document.querySelector('[data-testid="notice"]')?.textContent ?? "")`,
 		"a notice that old explanations were dropped")
 	// An idle cluster's last minutes are heartbeats, which the feed shows
-	// only when asked for everything.
+	// only when asked for everything; meanwhile it says so.
+	p.waitJS(`/tick “all” to see it/.test(document.querySelector('[data-testid="feed-empty"]:not([hidden])')?.textContent ?? "")`,
+		"the empty feed to say why it is empty")
+	p.screenshot("feed-window-and-empty-feed")
 	p.click("feed-everything")
+	p.waitJS(`document.querySelector('[data-testid="feed-empty"]').hidden`, "the explanation of an empty feed to go away")
 	p.waitJS(`!!document.querySelector('[data-testid="feed-item"]')`, "the feed to show the kept explanations")
 	first := eval[float64](p, `Number(document.querySelector('[data-testid="feed-item"]')?.dataset.seq ?? -1)`)
 	assert.Greater(t, first, 1000.0, "the feed starts at the oldest kept explanation, not at the beginning")

@@ -26,6 +26,8 @@ export class Feed {
   private readonly list: HTMLOListElement;
   private readonly count: HTMLSpanElement;
   private readonly everything: HTMLInputElement;
+  /** empty explains an empty list, so a quiet stretch never looks like a broken feed. */
+  private readonly empty: HTMLParagraphElement;
   private readonly kinds = new Set<string>();
   private lastSeq = -1;
   private shown = 0;
@@ -49,6 +51,8 @@ export class Feed {
     });
     this.count = el("span", { class: "muted" });
     this.everything = el("input", { type: "checkbox", id: "feed-everything", "data-testid": "feed-everything" });
+    this.empty = el("p", { class: "feed-empty muted", "data-testid": "feed-empty" });
+    this.empty.hidden = true;
     this.root = el(
       "section",
       { class: "panel feed", "aria-labelledby": "feed-title" },
@@ -60,6 +64,7 @@ export class Feed {
         this.kind,
         el("label", { class: "inline-field check", for: "feed-everything", title: "Also show every message sent and delivered and every WAL write, sync and apply" }, this.everything, el("span", {}, "all")),
       ),
+      this.empty,
       this.list,
     );
     // One listener for the whole list: items are many and short-lived.
@@ -141,6 +146,15 @@ export class Feed {
     }
     if (last > this.lastSeq) this.lastSeq = last;
     setText(this.count, `${events.length} events`);
+    this.empty.hidden = this.shown > 0 || events.length === 0;
+    if (!this.empty.hidden) {
+      setText(
+        this.empty,
+        text !== "" || kind !== ""
+          ? "No event matches this filter."
+          : "Only routine traffic here (messages sent and delivered, WAL writes, applies): tick “all” to see it.",
+      );
+    }
   }
 
   private addKind(kind: string): void {
