@@ -9,8 +9,8 @@ const recordChunk = 4096
 // number plus one), stored in chunks of recordChunk. The records before base
 // were dropped.
 type recordLog struct {
-	// Invariant: every chunk but the last is full, and base is a multiple
-	// of recordChunk.
+	// Invariant: every chunk but the last is full. Chunk c holds records
+	// base+c*recordChunk on, so base itself may be any number.
 	chunks [][]Record
 	base   int
 }
@@ -42,13 +42,17 @@ func (l *recordLog) put(i int, r Record) {
 	l.chunks[c] = append(l.chunks[c], r)
 }
 
-// truncate drops the records from n on.
+// truncate drops the records from n on. A fork from before the kept
+// window drops them all and starts the window at n, so the new timeline's
+// records, which are numbered from n, are kept rather than taken for old
+// ones.
 func (l *recordLog) truncate(n int) {
 	if n >= l.end() {
 		return
 	}
 	if n <= l.base {
 		l.chunks = nil
+		l.base = n
 		return
 	}
 	c, k := (n-l.base)/recordChunk, (n-l.base)%recordChunk

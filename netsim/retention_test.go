@@ -113,3 +113,27 @@ func TestSeekWithAutoCompactionIsEquivalentToRunningStraight(t *testing.T) {
 		})
 	}
 }
+
+// Acting after a rewind to before the kept window forks there: the new
+// timeline's explanations must be kept, not taken for dropped old ones.
+func TestForkBeforeTheEventWindowKeepsTheNewTimeline(t *testing.T) {
+	w := newWorld(t, func(c *Config) { c.TraceKeep = 5 * Second; c.CheckpointEvery = Second })
+	steadyLoad(t, w, Time(40*Second))
+	require.NoError(t, w.Seek(Time(2*Second)))
+	before, _ := w.EventWindow()
+	_, err := w.Put("c1", "forked", "yes", "")
+	require.NoError(t, err)
+	require.NoError(t, w.RunFor(3*Second))
+
+	dropped, total := w.EventWindow()
+	assert.Equal(t, before, dropped, "nothing of the new timeline counts as dropped")
+	recs := w.Events(0)
+	require.NotEmpty(t, recs, "the new timeline has its explanations")
+	assert.Equal(t, dropped+1, recs[0].Seq)
+	assert.Equal(t, total, recs[len(recs)-1].Seq)
+	var sawPut bool
+	for _, r := range recs {
+		sawPut = sawPut || r.Kind == "client-call" && r.Client == "c1"
+	}
+	assert.True(t, sawPut, "the learner's own put after the rewind is in the trace")
+}
