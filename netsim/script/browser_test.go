@@ -39,6 +39,32 @@ func TestRunScriptFromTakesUnsetOptionsFromTheBase(t *testing.T) {
 	assert.Equal(t, netsim.DefaultConfig().SnapshotEvery, plain.World().Config().SnapshotEvery, "scripts and goldens keep DefaultConfig")
 }
 
+// The browser's compaction interval is a minute; a cluster whose tick does
+// not divide it still loads, with the interval rounded to whole ticks, and
+// an interval the line states is still checked.
+func TestTheBaseCompactionIntervalFitsAnyTick(t *testing.T) {
+	tests := []struct {
+		name, line string
+		every      netsim.Duration
+		wantErr    string
+	}{
+		{"a tick that divides a minute", "cluster size=3", netsim.Minute, ""},
+		{"a 7 ms tick", "cluster size=3 tick=7ms election=140ms..280ms heartbeat=35ms", 8571 * 7 * netsim.Millisecond, ""},
+		{"a stated interval is checked", "cluster size=3 tick=7ms election=140ms..280ms heartbeat=35ms auto-compact=10 auto-compact-every=1s", 0, "not a positive whole number of 7ms ticks"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			sess, err := RunScriptFrom(tc.line+"\n", nil, netsim.BrowserConfig())
+			if tc.wantErr != "" {
+				assert.ErrorContains(t, err, tc.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.every, sess.World().Config().AutoCompactEvery)
+		})
+	}
+}
+
 func TestABrowserSessionReplaysTheSameFromItsScript(t *testing.T) {
 	// A share link is the recorded script; whoever runs it (the CLI from
 	// DefaultConfig, a page from BrowserConfig) sees the same story.

@@ -35,6 +35,14 @@ func parseCluster(p *lineParser) (Command, error) {
 			return nil, err
 		}
 	}
+	if _, stated := opts["auto-compact-every"]; !stated && cfg.AutoCompactRetention > 0 && cfg.Tick > 0 {
+		// An interval the line did not state comes from the base (the
+		// browser's minute) and is rounded to whole ticks of this cluster,
+		// so an unusual tick never makes a valid line fail over an option
+		// it does not mention.
+		ticks := max(1, (cfg.AutoCompactEvery+cfg.Tick/2)/cfg.Tick)
+		cfg.AutoCompactEvery = ticks * cfg.Tick
+	}
 	if err := cfg.Validate(); err != nil {
 		col := p.toks[0].col
 		var ce *netsim.ConfigError
