@@ -10,7 +10,11 @@ export interface CreateOptions {
   script?: string;
   /** size is the number of members (1–9) when no script is given. */
   size?: number;
-  /** seed seeds every random choice of the world when no script is given. */
+  /**
+   * seed seeds every random choice of the world when no script is given. A JavaScript number
+   * holds whole numbers exactly only up to 2^53-1, so larger seeds are refused here; a script
+   * (`cluster seed=…`) takes any 64-bit seed.
+   */
   seed?: number;
 }
 
