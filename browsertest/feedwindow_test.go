@@ -1,9 +1,11 @@
 package browsertest
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // A browser session keeps only the last few virtual minutes of
@@ -19,6 +21,10 @@ func TestLongSessionSaysOldExplanationsAreGone(t *testing.T) {
 	p.waitJS(`/tick “all” to see it/.test(document.querySelector('[data-testid="feed-empty"]:not([hidden])')?.textContent ?? "")`,
 		"the empty feed to say why it is empty")
 	p.screenshot("feed-window-and-empty-feed")
+	count := eval[string](p, `document.querySelector('[data-testid="feed-count"]').textContent.replace(/\D/g, "")`)
+	total, err := strconv.Atoi(count)
+	require.NoError(t, err)
+	assert.Greater(t, total, 16000, "the count is every event of the session, not only those the page keeps")
 	p.click("feed-everything")
 	p.waitJS(`document.querySelector('[data-testid="feed-empty"]').hidden`, "the explanation of an empty feed to go away")
 	p.waitJS(`!!document.querySelector('[data-testid="feed-item"]')`, "the feed to show the kept explanations")

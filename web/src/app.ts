@@ -337,7 +337,7 @@ export class App {
     this.panelsDirty = false;
     this.logs?.update(view);
     this.kv?.update(view, this.session.kvMember);
-    this.feed?.update(this.session.events);
+    this.feed?.update(this.session.events, view.events);
     this.cards?.update(view);
     this.form?.setMembers(membersOf(view).map((m) => m.name));
     this.memberBar?.update(view, this.selected);

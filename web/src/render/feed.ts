@@ -49,7 +49,7 @@ export class Feed {
       tabindex: 0,
       "aria-label": "Events, newest at the bottom: use the arrow keys to move, Enter to highlight what an event is about",
     });
-    this.count = el("span", { class: "muted" });
+    this.count = el("span", { class: "muted", "data-testid": "feed-count" });
     this.everything = el("input", { type: "checkbox", id: "feed-everything", "data-testid": "feed-everything" });
     this.empty = el("p", { class: "feed-empty muted", "data-testid": "feed-empty" });
     this.empty.hidden = true;
@@ -97,17 +97,22 @@ export class Feed {
 
   private pendingRebuild = true;
   private events: EventView[] = [];
+  private total = 0;
   /** bySeq finds the event of a shown item; it holds only the items in the list. */
   private readonly bySeq = new Map<number, EventView>();
 
   private rebuildNext(): void {
     this.pendingRebuild = true;
-    this.update(this.events);
+    this.update(this.events, this.total);
   }
 
-  /** update shows the session's events (oldest first). */
-  update(events: EventView[]): void {
+  /**
+   * update shows the session's events (oldest first); total is how many the world has recorded,
+   * which is more than the page keeps once a session is long.
+   */
+  update(events: EventView[], total: number): void {
     this.events = events;
+    this.total = total;
     const last = events.length > 0 ? events[events.length - 1]!.seq : -1;
     // After a rewind the session holds fewer events than were shown: start the list again.
     const rewound = last < this.lastSeq;
@@ -145,7 +150,7 @@ export class Feed {
       }
     }
     if (last > this.lastSeq) this.lastSeq = last;
-    setText(this.count, `${events.length} events`);
+    setText(this.count, `${total.toLocaleString("en")} events`);
     this.empty.hidden = this.shown > 0 || events.length === 0;
     if (!this.empty.hidden) {
       setText(
