@@ -33,6 +33,12 @@ func (m *Member) applyConfChange(e raft.Entry) {
 	}
 	wasMember := m.inConfig()
 	m.confState = *m.node.ApplyConfChange(cc)
+	// Raft records the change as it applies it; reporting it now keeps the
+	// trace in the order things happened (entry 3's change before entry 4's
+	// apply), where the next Ready would report it after the whole batch.
+	for _, re := range m.node.TakeEvents() {
+		m.emit(Event{Kind: EventRaft, Raft: re})
+	}
 	if err := m.store.MarkApplied(e.Index); err != nil {
 		panic(fmt.Sprintf("member s%d: store refused applied index %d: %v", m.cfg.ID, e.Index, err))
 	}

@@ -94,6 +94,19 @@ func (rn *RawNode) ApplyConfChange(cc ConfChange) *ConfState {
 	return &cs
 }
 
+// TakeEvents returns the events recorded since the last Ready (or
+// TakeEvents) and forgets them, so they are not in the next Ready. An
+// application that applies committed entries one by one calls it after
+// ApplyConfChange, so the configuration change is reported between the
+// entries applied before and after it rather than in the next Ready, after
+// all of them.
+func (rn *RawNode) TakeEvents() []Event {
+	r := rn.raft
+	events := r.events
+	r.events = nil
+	return events
+}
+
 // Step hands the node a message received from a peer. A proposal a peer
 // forwarded and this node refuses is not an error of the caller's: the
 // refusal shows in the Ready's Events, and Step returns nil.

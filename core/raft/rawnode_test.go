@@ -214,6 +214,23 @@ func TestRawNodeEventsAreHandedOutOnce(t *testing.T) {
 	assert.Empty(t, rd.Events)
 }
 
+func TestTakeEventsReportsAConfChangeWhereItWasApplied(t *testing.T) {
+	ms := NewMemoryStorage()
+	rn := newTestRawNode(t, 1, []uint64{1}, ms, nil)
+	handleReady(t, rn, ms)
+	require.NoError(t, rn.Campaign())
+	handleReady(t, rn, ms)
+
+	rn.ApplyConfChange(ConfChange{Changes: []ConfChangeSingle{single(ConfChangeAddLearnerNode, 2)}})
+	taken := rn.TakeEvents()
+	require.NotEmpty(t, taken)
+	assert.Equal(t, EventConfChanged, taken[len(taken)-1].Kind, "the change is reported as soon as it is applied")
+	assert.Empty(t, rn.TakeEvents(), "taken events are forgotten")
+	for _, e := range rn.Ready().Events {
+		assert.NotEqual(t, EventConfChanged, e.Kind, "the next Ready does not report the change again")
+	}
+}
+
 func TestRawNodeDeterminism(t *testing.T) {
 	// Same seed and inputs, same decisions: the event traces of two runs
 	// are identical.
