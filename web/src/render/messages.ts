@@ -273,19 +273,25 @@ export class Messages {
       // reaches into a member's circle.
       const covered = (box: Box): number => placed.reduce((sum, p) => sum + overlapArea(box, p), 0);
       const cost = (box: Box): number => covered(box) + circleCost(box, circles);
-      let lane = node.lane;
-      let box = at(lane);
-      let best = cost(box);
-      for (let k = 0; k <= maxLane && best > 0; k++) {
-        if (k === node.lane) continue;
-        const candidate = at(k);
-        const c = cost(candidate);
-        if (c < best) {
-          best = c;
-          lane = k;
-          box = candidate;
+      // cheapest keeps the current choice unless a lane from lo to hi costs less; it stops at
+      // the first lane that costs nothing.
+      const cheapest = (start: number, lo: number, hi: number, boxAt: (k: number) => Box): { lane: number; box: Box } => {
+        let lane = start;
+        let box = boxAt(start);
+        let best = cost(box);
+        for (let k = lo; k <= hi && best > 0; k++) {
+          if (k === start) continue;
+          const candidate = boxAt(k);
+          const c = cost(candidate);
+          if (c < best) {
+            best = c;
+            lane = k;
+            box = candidate;
+          }
         }
-      }
+        return { lane, box };
+      };
+      let { lane, box } = cheapest(node.lane, 0, maxLane, at);
       // Where even the outer lanes are taken (a crowd of messages at one member, or a slow link
       // filling up), the mark shrinks to a dot of its colour: it still shows a message moving,
       // and the labels around it stay readable. Its details are a click or a Tab away. A mark
@@ -298,18 +304,8 @@ export class Messages {
           const y = (b.y0 + b.y1) / 2;
           return { x0: x - 9, y0: y - 9, x1: x + 9, y1: y + 9 };
         };
-        box = dotAt(lane);
-        best = cost(box);
         // A dot is small: it may also take the lanes on the far side of its link.
-        for (let k = -maxLane; k <= maxLane && best > 0; k++) {
-          const candidate = dotAt(k);
-          const c = cost(candidate);
-          if (c < best) {
-            best = c;
-            lane = k;
-            box = candidate;
-          }
-        }
+        ({ lane, box } = cheapest(lane, -maxLane, maxLane, dotAt));
       }
       // No lane keeps it clear of every member (a short link between neighbours on a phone):
       // it slides out of the circle, away from the member's centre.
