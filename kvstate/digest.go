@@ -106,7 +106,7 @@ func (s *Store) scalarDigest() uint64 {
 // digests exactly when their Hash inputs are equal (up to a 2^-64 chance).
 // The applied index is not part of it, like Hash.
 func (s *Store) Digest() uint64 {
-	return s.history.digest + s.leaseDigest + s.scalarDigest()
+	return s.history.digest + s.lessor.digest + s.scalarDigest()
 }
 
 // digestFromScratch recomputes Digest by walking the whole state; tests
@@ -123,21 +123,21 @@ func (s *Store) digestFromScratch() uint64 {
 	return d + s.scalarDigest()
 }
 
-// addLease stores a new lease in the lessor and in the digest.
-func (s *Store) addLease(le *lease) {
-	s.lessor.leases[le.id] = le
-	s.leaseDigest += leaseRecordHash(le)
+// add stores a new lease and counts it in the digest.
+func (l *lessor) add(le *lease) {
+	l.leases[le.id] = le
+	l.digest += leaseRecordHash(le)
 }
 
-// removeLease drops a lease from the lessor and from the digest.
-func (s *Store) removeLease(le *lease) {
-	delete(s.lessor.leases, le.id)
-	s.leaseDigest -= leaseRecordHash(le)
+// remove drops a lease and takes it out of the digest.
+func (l *lessor) remove(le *lease) {
+	delete(l.leases, le.id)
+	l.digest -= leaseRecordHash(le)
 }
 
 // setRemainingTTL records a lease checkpoint's remaining TTL.
-func (s *Store) setRemainingTTL(le *lease, ttl int64) {
-	s.leaseDigest -= leaseRecordHash(le)
+func (l *lessor) setRemainingTTL(le *lease, ttl int64) {
+	l.digest -= leaseRecordHash(le)
 	le.remainingTTL = ttl
-	s.leaseDigest += leaseRecordHash(le)
+	l.digest += leaseRecordHash(le)
 }

@@ -57,6 +57,9 @@ type lessor struct {
 	// nextID is the next ID to try for a grant that names none.
 	nextID  LeaseID
 	primary bool
+	// Invariant: digest is the sum of leaseRecordHash over every lease (see
+	// Store.Digest).
+	digest uint64
 }
 
 // init prepares an empty lessor; IDs the store picks start at 1.
@@ -129,7 +132,7 @@ func (s *Store) grant(now time.Duration, req *LeaseGrantRequest) (*LeaseGrantRes
 		le.startCountdown(now, 0)
 		le.nextCheckpoint = now + s.opts.CheckpointInterval
 	}
-	s.addLease(le)
+	s.lessor.add(le)
 	return &LeaseGrantResponse{Header: s.header(), ID: id, TTL: ttl}, nil
 }
 
@@ -149,7 +152,7 @@ func (s *Store) revoke(id LeaseID) (*LeaseRevokeResponse, error) {
 		}
 		tx.deleteKey(ki)
 	}
-	s.removeLease(le)
+	s.lessor.remove(le)
 	tx.end()
 	return &LeaseRevokeResponse{Header: s.header(), Deleted: keys}, nil
 }
@@ -158,7 +161,7 @@ func (s *Store) revoke(id LeaseID) (*LeaseRevokeResponse, error) {
 func (s *Store) checkpoint(cps []LeaseCheckpoint) {
 	for _, cp := range cps {
 		if le := s.lessor.leases[cp.ID]; le != nil {
-			s.setRemainingTTL(le, cp.RemainingTTL)
+			s.lessor.setRemainingTTL(le, cp.RemainingTTL)
 		}
 	}
 }

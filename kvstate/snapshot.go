@@ -64,7 +64,7 @@ func (s *Store) Restore(data []byte) error {
 	}
 	s.index, s.history = fresh.index, fresh.history
 	s.currentRev, s.compactRev, s.appliedIndex = fresh.currentRev, fresh.compactRev, fresh.appliedIndex
-	s.lessor, s.leaseDigest = fresh.lessor, fresh.leaseDigest
+	s.lessor = fresh.lessor
 	s.resyncWatchers()
 	return nil
 }
@@ -87,7 +87,7 @@ func (s *Store) decodeSnapshot(data []byte) error {
 		if le.id <= 0 || s.lessor.leases[le.id] != nil || le.ttl <= 0 || le.remainingTTL < 0 {
 			return fmt.Errorf("%w: snapshot lease %d (TTL %d, remaining %d) is invalid or repeated", ErrDecode, le.id, le.ttl, le.remainingTTL)
 		}
-		s.addLease(le)
+		s.lessor.add(le)
 	}
 	if d.err == nil && (s.currentRev < 1 || s.compactRev < 0 || s.compactRev > s.currentRev || s.lessor.nextID < 1) {
 		return fmt.Errorf("%w: snapshot revisions (current %d, compacted %d) or next lease ID %d out of range",

@@ -60,9 +60,6 @@ type Store struct {
 	appliedIndex uint64
 
 	lessor lessor
-	// Invariant: leaseDigest is the sum of leaseRecordHash over every lease of
-	// the lessor (see Digest).
-	leaseDigest uint64
 
 	// streams are the open watch streams in creation order.
 	streams      []*WatchStream
