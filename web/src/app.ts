@@ -64,12 +64,15 @@ export class App {
     this.playback = new Playback(session);
     this.scrubber = new Scrubber(session, this.playback);
     this.share = new ShareLink(session);
-    this.ring = new Ring({
-      select: (id, toggle) => this.select(id, toggle),
-      menu: (id, x, y) => this.openMenu(id, x, y),
-      link: (a, b) => this.network?.openLink(a, b),
-      pointerDown: (id, ev) => this.drag.begin(id, ev),
-    });
+    this.ring = new Ring(
+      {
+        select: (id, toggle) => this.select(id, toggle),
+        menu: (id, x, y) => this.openMenu(id, x, y),
+        link: (a, b) => this.network?.openLink(a, b),
+        pointerDown: (id, ev) => this.drag.begin(id, ev),
+      },
+      embed,
+    );
     // On a slide the marks are drawn larger, to be read from the back of the room.
     this.messages = new Messages(this.ring.messageLayer, this.ring, (msg, x, y) => this.inspect(msg, x, y), embed ? 1.3 : 1);
     this.drag = new PartitionDrag(this.ring, () => this.session.view, (line) => void this.actOrTell(line));

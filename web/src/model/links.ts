@@ -2,6 +2,7 @@
 // duplication or reordering differ from the cluster's defaults. It only describes them in
 // words and groups them by pair; the engine decides what each knob does.
 import type { LinkView, View } from "../bridge";
+import { usToDuration } from "./scriptline";
 import { memberName } from "./view";
 
 /** directedKey names one direction of a link ("s1>s2"). */
@@ -16,12 +17,9 @@ export function specialLinks(view: View): Map<string, LinkView> {
   return out;
 }
 
-/** usDuration writes µs the way the script does (whole seconds "s", whole ms "ms", else "us"). */
-export function usDuration(us: number): string {
-  if (us === 0) return "0ms";
-  if (us % 1_000_000 === 0) return `${us / 1_000_000}s`;
-  if (us % 1000 === 0) return `${us / 1000}ms`;
-  return `${us}us`;
+/** usDuration writes a latency in µs the way the script does ("0ms" for none). */
+function usDuration(us: number): string {
+  return us === 0 ? "0ms" : usToDuration(us);
 }
 
 /** latencyText writes a latency range as the script does ("200ms", "50ms..300ms"). */

@@ -39,7 +39,11 @@ export const durationPattern = /^\d+(\.\d+)?(us|ms|s)$/;
 export function canonicalDuration(text: string): string {
   const us = durationToUs(text);
   if (!Number.isInteger(us)) return "";
-  if (us === 0) return "0s";
+  return us === 0 ? "0s" : usToDuration(us);
+}
+
+/** usToDuration writes a positive whole number of µs as the engine does: "2s", "150ms", "7us". */
+export function usToDuration(us: number): string {
   if (us % 1_000_000 === 0) return `${us / 1_000_000}s`;
   if (us % 1000 === 0) return `${us / 1000}ms`;
   return `${us}us`;

@@ -3,6 +3,7 @@
 // delivery times; a dropped message travels halfway, is struck out and fades away.
 import { memberName, messagesOf, type MessageView, type View } from "../model/view";
 import { setAttr, setText, svg, toggleClass } from "./dom";
+import { depth, intrusion, overlap, type Box, type Circle } from "./geometry";
 import { messageClass, messageLabel } from "./palette";
 import type { Ring } from "./ring";
 
@@ -31,35 +32,6 @@ const laneSpacing = 31;
 /** maxLane bounds how far a mark moves off its link to avoid another one. */
 const maxLane = 3;
 
-/** Box is a mark's rectangle in the drawing's coordinates. */
-interface Box {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
-
-function overlapArea(a: Box, b: Box): number {
-  const w = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
-  const h = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
-  return w > 0 && h > 0 ? w * h : 0;
-}
-
-/** Circle is a member's disc (with its timer arc), which marks keep out of. */
-interface Circle {
-  x: number;
-  y: number;
-  r: number;
-}
-
-/** depth is how far a box reaches into a circle (0 when it stays outside). */
-function depth(box: Box, c: Circle): number {
-  const nx = Math.max(box.x0, Math.min(c.x, box.x1));
-  const ny = Math.max(box.y0, Math.min(c.y, box.y1));
-  const d = Math.hypot(c.x - nx, c.y - ny);
-  return d < c.r ? c.r - d : 0;
-}
-
 /** bounds is the drawing's frame (the ring's viewBox): a mark beyond it may be off the screen. */
 const bounds: Box = { x0: -528, y0: -518, x1: 528, y1: 518 };
 
@@ -68,8 +40,7 @@ const bounds: Box = { x0: -528, y0: -518, x1: 528, y1: 518 };
  * than covering a mark.
  */
 function circleCost(box: Box, circles: Circle[]): number {
-  let sum = 0;
-  for (const c of circles) sum += depth(box, c);
+  let sum = intrusion(box, circles);
   sum += Math.max(0, bounds.x0 - box.x0) + Math.max(0, box.x1 - bounds.x1) + Math.max(0, bounds.y0 - box.y0) + Math.max(0, box.y1 - bounds.y1);
   return sum * 1e5;
 }
@@ -198,20 +169,6 @@ export class Messages {
     for (const node of [...this.nodes.values(), ...this.spare]) setAttr(node.g, "tabindex", on ? 0 : -1);
   }
 
-  /** message returns the message on the wire with an id, if it is still there. */
-  message(id: number): MessageView | undefined {
-    return this.nodes.get(id)?.msg;
-  }
-
-  /** open shows the details of a message on the wire as if it was clicked; false if it is gone. */
-  open(id: number): boolean {
-    const node = this.nodes.get(id);
-    if (!node) return false;
-    const box = node.g.getBoundingClientRect();
-    this.onClick(node.msg, box.right, box.top);
-    return true;
-  }
-
   /** highlight marks one message (from a click in the feed) until another is chosen. */
   highlight(id: number): void {
     this.highlighted = id;
@@ -271,7 +228,7 @@ export class Messages {
       };
       // A lane is scored by the marks and labels it covers, and far more heavily by how deep it
       // reaches into a member's circle.
-      const covered = (box: Box): number => placed.reduce((sum, p) => sum + overlapArea(box, p), 0);
+      const covered = (box: Box): number => placed.reduce((sum, p) => sum + overlap(box, p), 0);
       const cost = (box: Box): number => covered(box) + circleCost(box, circles);
       // cheapest keeps the current choice unless a lane from lo to hi costs less; it stops at
       // the first lane that costs nothing.

@@ -19,25 +19,6 @@ export function groupLetter(index: number): string {
   return String.fromCharCode(65 + index);
 }
 
-/** roleLabel is the word shown under a member's name (never colour alone). */
-export function roleLabel(role: string, state: string): string {
-  if (state === "crashed") return "CRASHED";
-  if (state === "failed") return "FAILED";
-  if (state === "paused") return "PAUSED";
-  switch (role) {
-    case "leader":
-      return "LEADER";
-    case "candidate":
-      return "CANDIDATE";
-    case "pre-candidate":
-      return "PRE-CANDIDATE";
-    case "learner":
-      return "LEARNER";
-    default:
-      return "follower";
-  }
-}
-
 /**
  * roleForms lists the ways a member's circle can name its role, longest first: the ring uses
  * the longest one that fits the circle at a readable size (a small circle on a phone says
@@ -59,6 +40,11 @@ export function roleForms(role: string, state: string): string[] {
     default:
       return ["follower", "foll.", "F"];
   }
+}
+
+/** roleLabel is the word shown under a member's name (never colour alone): roleForms' longest. */
+export function roleLabel(role: string, state: string): string {
+  return roleForms(role, state)[0]!;
 }
 
 /**

@@ -4,6 +4,7 @@
 import { directedKey, fullKnobsText, isLossy, isSlow, pairLabel, sameKnobs, specialLinks } from "../model/links";
 import { displayRole, isDown, memberName, membersOf, type LinkView, type MemberView, type View } from "../model/view";
 import { el, memberIndex, setAttr, setText, svg, toggleClass } from "./dom";
+import { intrusion, overlap, type Box, type Circle } from "./geometry";
 import { groupLetter, roleForms, roleLabel } from "./palette";
 
 /** RingCallbacks are how clicks on the drawing reach the input layer. */
@@ -108,32 +109,6 @@ function memberGeometry(n: number, slots: number, pxPerUnit: number, min: MinTex
   return { ...g, key };
 }
 
-/** Box is a rectangle in the drawing's coordinates. */
-interface Box {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
-
-/** overlap is the area two boxes share, each grown by a margin on every side. */
-function overlap(a: Box, b: Box, margin = 0): number {
-  const w = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) + 2 * margin;
-  const h = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0) + 2 * margin;
-  return w > 0 && h > 0 ? w * h : 0;
-}
-
-/** intrusion is how deep a box reaches into circles (0 when it keeps out of all of them). */
-function intrusion(box: Box, circles: Array<{ x: number; y: number; r: number }>): number {
-  let sum = 0;
-  for (const c of circles) {
-    const nx = Math.max(box.x0, Math.min(c.x, box.x1));
-    const ny = Math.max(box.y0, Math.min(c.y, box.y1));
-    sum += Math.max(0, c.r - Math.hypot(c.x - nx, c.y - ny));
-  }
-  return sum;
-}
-
 /** measureCache keeps the width of each text at a 100-unit font, by weight. */
 const measureCache = new Map<string, number>();
 let measureContext: CanvasRenderingContext2D | null | undefined;
@@ -212,7 +187,6 @@ interface LinkNode {
   hit: SVGLineElement;
   /** label names the knobs of a link that differs from the defaults (one tspan per line). */
   label: SVGTextElement;
-  lines: number;
   /** texts are the label's lines as the model words them (each may be wrapped when drawn). */
   texts: string[];
   a: string;
@@ -246,7 +220,14 @@ export class Ring {
   private linksMoved = false;
   private readonly frame0: SVGSVGElement;
 
-  constructor(private readonly callbacks: RingCallbacks) {
+  /** min is the smallest readable text here: larger in embed mode, for a projector. */
+  private readonly min: MinText;
+
+  constructor(
+    private readonly callbacks: RingCallbacks,
+    embed: boolean,
+  ) {
+    this.min = embed ? slideMin : screenMin;
     const layer = (name: string): SVGSVGElement => svg("svg", { viewBox, class: `ring-layer ${name}` });
     const base = layer("base");
     const moving = layer("moving");
@@ -290,14 +271,9 @@ export class Ring {
   private lastView: View | null = null;
   private lastSelected = "";
 
-  /** textMin is the smallest readable text here: larger in embed mode, for a projector. */
-  private textMin(): MinText {
-    return this.root.closest(".embed") ? slideMin : screenMin;
-  }
-
   /** applyScale sizes the text that CSS draws (link and group labels, marks round members). */
   private applyScale(): void {
-    const min = this.textMin();
+    const min = this.min;
     // Link labels keep at least about 11 screen pixels.
     this.linkFont = Math.round(Math.min(40, Math.max(20, 11 / this.pixelsPerUnit)));
     const style = this.root.style;
@@ -344,10 +320,10 @@ export class Ring {
    * memberCircles lists where every member is drawn now, with the radius that marks and labels
    * keep clear of (larger while the member shows its vote dots).
    */
-  memberCircles(): Array<{ x: number; y: number; r: number }> {
+  memberCircles(): Circle[] {
     const plain = this.memberClearance;
     const voting = Math.max(plain, this.campaignClearance);
-    const circles: Array<{ x: number; y: number; r: number }> = [];
+    const circles: Circle[] = [];
     for (const node of this.members.values()) {
       const p = node.drag ?? node.at;
       circles.push({ x: p.x, y: p.y, r: node.votes.classList.contains("hidden") ? plain : voting });
@@ -429,7 +405,7 @@ export class Ring {
 
     // Members are as large as the ring allows: the chord between neighbours bounds the radius.
     const slots = ids.length + (groups.length > 1 ? groupGap * groups.length : 0);
-    this.geometry = memberGeometry(ids.length, slots, this.pixelsPerUnit, this.textMin());
+    this.geometry = memberGeometry(ids.length, slots, this.pixelsPerUnit, this.min);
     const targets = layout(ids, groups);
 
     for (const id of [...this.members.keys()]) {
@@ -788,7 +764,9 @@ export class Ring {
         setAttr(link.hit, "data-lossy", lossy ? "true" : "false");
         setAttr(link.hit, "data-slow", slow ? "true" : "false");
         setAttr(link.hit, "data-knobs", lines.join("; "));
-        this.setLinkLabel(link, lines);
+        link.texts = lines;
+        // The label is drawn (and its box, which message marks avoid, placed) by placeLinks.
+        this.linksMoved = true;
         setAttr(
           link.hit,
           "aria-label",
@@ -803,13 +781,6 @@ export class Ring {
         this.links.delete(key);
       }
     }
-  }
-
-  private setLinkLabel(link: LinkNode, lines: string[]): void {
-    link.lines = lines.length;
-    link.texts = lines;
-    // The label is drawn (and its box, which message marks avoid, placed) by placeLinks.
-    this.linksMoved = true;
   }
 
   /** showLabelLines puts a label's drawn lines into its tspans. */
@@ -834,7 +805,7 @@ export class Ring {
     label.addEventListener("click", open);
     this.linkLayer.append(g);
     this.labelLayer.append(label);
-    return { g, line, hit, label, lines: 0, texts: [], a, b, signature: "" };
+    return { g, line, hit, label, texts: [], a, b, signature: "" };
   }
 
   private placeLinks(): void {
@@ -857,7 +828,7 @@ export class Ring {
         setAttr(line, "x2", pb.x.toFixed(1));
         setAttr(line, "y2", pb.y.toFixed(1));
       }
-      if (link.lines === 0) {
+      if (link.texts.length === 0) {
         this.showLabelLines(link, []);
         continue;
       }
