@@ -45,6 +45,46 @@ function circleCost(box: Box, circles: Circle[]): number {
   return sum * 1e5;
 }
 
+/** covered is the area of the placed marks and labels that a box covers. */
+function covered(box: Box, placed: Box[]): number {
+  let sum = 0;
+  for (const p of placed) sum += overlap(box, p);
+  return sum;
+}
+
+/**
+ * cheapest picks a mark's lane: it keeps start unless a lane from lo to hi costs less, scoring a
+ * lane by the marks and labels it covers and far more heavily by how deep it reaches into a
+ * member's circle. It stops at the first lane that costs nothing.
+ */
+function cheapest(start: number, lo: number, hi: number, boxAt: (lane: number) => Box, placed: Box[], circles: Circle[]): { lane: number; box: Box } {
+  const cost = (box: Box): number => covered(box, placed) + circleCost(box, circles);
+  let lane = start;
+  let box = boxAt(start);
+  let best = cost(box);
+  for (let k = lo; k <= hi && best > 0; k++) {
+    if (k === start) continue;
+    const candidate = boxAt(k);
+    const c = cost(candidate);
+    if (c < best) {
+      best = c;
+      lane = k;
+      box = candidate;
+    }
+  }
+  return { lane, box };
+}
+
+/** dotHalf is half a dot's size in drawing units (ring.css draws the dot to fit it). */
+const dotHalf = 9;
+
+/** dotBox is the box of a dot at the centre of a mark's box. */
+function dotBox(b: Box): Box {
+  const x = (b.x0 + b.x1) / 2;
+  const y = (b.y0 + b.y1) / 2;
+  return { x0: x - dotHalf, y0: y - dotHalf, x1: x + dotHalf, y1: y + dotHalf };
+}
+
 /** inside moves a box the least way that brings it inside the drawing's frame. */
 function inside(box: Box): Box {
   const dx = Math.max(0, bounds.x0 - box.x0) - Math.max(0, box.x1 - bounds.x1);
@@ -226,43 +266,15 @@ export class Messages {
         const y = cy + py * off;
         return { x0: x - half, y0: y - (pillHeight * k) / 2 - 1, x1: x + half, y1: y + (pillHeight * k) / 2 + 1 };
       };
-      // A lane is scored by the marks and labels it covers, and far more heavily by how deep it
-      // reaches into a member's circle.
-      const covered = (box: Box): number => placed.reduce((sum, p) => sum + overlap(box, p), 0);
-      const cost = (box: Box): number => covered(box) + circleCost(box, circles);
-      // cheapest keeps the current choice unless a lane from lo to hi costs less; it stops at
-      // the first lane that costs nothing.
-      const cheapest = (start: number, lo: number, hi: number, boxAt: (k: number) => Box): { lane: number; box: Box } => {
-        let lane = start;
-        let box = boxAt(start);
-        let best = cost(box);
-        for (let k = lo; k <= hi && best > 0; k++) {
-          if (k === start) continue;
-          const candidate = boxAt(k);
-          const c = cost(candidate);
-          if (c < best) {
-            best = c;
-            lane = k;
-            box = candidate;
-          }
-        }
-        return { lane, box };
-      };
-      let { lane, box } = cheapest(node.lane, 0, maxLane, at);
+      let { lane, box } = cheapest(node.lane, 0, maxLane, at, placed, circles);
       // Where even the outer lanes are taken (a crowd of messages at one member, or a slow link
       // filling up), the mark shrinks to a dot of its colour: it still shows a message moving,
       // and the labels around it stay readable. Its details are a click or a Tab away. A mark
       // that only touches a circle keeps its label: it is moved out of the circle below.
-      const collapsed = covered(box) > 0;
+      const collapsed = covered(box, placed) > 0;
       if (collapsed) {
-        const dotAt = (k: number): Box => {
-          const b = at(k);
-          const x = (b.x0 + b.x1) / 2;
-          const y = (b.y0 + b.y1) / 2;
-          return { x0: x - 9, y0: y - 9, x1: x + 9, y1: y + 9 };
-        };
         // A dot is small: it may also take the lanes on the far side of its link.
-        ({ lane, box } = cheapest(lane, -maxLane, maxLane, dotAt));
+        ({ lane, box } = cheapest(lane, -maxLane, maxLane, (k) => dotBox(at(k)), placed, circles));
       }
       // No lane keeps it clear of every member (a short link between neighbours on a phone):
       // it slides out of the circle, away from the member's centre.
@@ -272,12 +284,12 @@ export class Messages {
         // whichever lands on the fewest other marks and labels.
         const out = (b: Box): Box => {
           let best = pushOut(b, circles, { x: px, y: py });
-          let least = circleCost(best, circles) > 0 ? Infinity : covered(best);
+          let least = circleCost(best, circles) > 0 ? Infinity : covered(best, placed);
           for (const [dx, dy] of [[px, py], [-px, -py], [-ux, -uy], [ux, uy]] as const) {
             if (least === 0) break;
             // pushOut stops at the circles; a way that leaves the drawing scores Infinity below.
             const moved = pushOut(b, circles, { x: dx, y: dy }, false);
-            const c = circleCost(moved, circles) > 0 ? Infinity : covered(moved);
+            const c = circleCost(moved, circles) > 0 ? Infinity : covered(moved, placed);
             if (c < least) {
               least = c;
               best = moved;
@@ -288,11 +300,9 @@ export class Messages {
         };
         box = out(box);
         // Moved out onto another mark or label: it makes do with a dot there.
-        if (!dot && covered(box) > 0) {
+        if (!dot && covered(box, placed) > 0) {
           dot = true;
-          const x = (box.x0 + box.x1) / 2;
-          const y = (box.y0 + box.y1) / 2;
-          box = out({ x0: x - 9, y0: y - 9, x1: x + 9, y1: y + 9 });
+          box = out(dotBox(box));
         }
       }
       if (node.g.classList.contains("dot") !== dot) {
