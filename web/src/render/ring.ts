@@ -892,7 +892,6 @@ export class Ring {
   }
 
   private updateGroupLabels(groups: string[][], targets: Map<string, Point>): void {
-    this.groupBoxes = [];
     const clearance = this.memberClearance;
     const circles = [...targets.values()].map((p) => ({ x: p.x, y: p.y, r: clearance }));
     const extras: Box[] = [];
@@ -936,17 +935,18 @@ export class Ring {
         const ly = (y / len) * ringRadius * f;
         const box = { x0: lx - half, y0: ly - font * 0.6, x1: lx + half, y1: ly + font * 0.6 };
         let cost = intrusion(box, circles) * 1000;
-        for (const other of [...extras, ...placed]) cost += overlap(box, other, font * 0.2);
+        for (const other of extras) cost += overlap(box, other, font * 0.2);
+        for (const other of placed) cost += overlap(box, other, font * 0.2);
         if (cost < best.cost) best = { lx, ly, cost };
         if (cost === 0) break;
       }
       placed.push({ x0: best.lx - half, y0: best.ly - font * 0.6, x1: best.lx + half, y1: best.ly + font * 0.6 });
-      this.groupBoxes = placed;
       setAttr(label, "x", best.lx.toFixed(0));
       setAttr(label, "y", (best.ly + font * 0.35).toFixed(0));
       setAttr(label, "class", `group-label group-${i}`);
       setText(label, text);
     });
+    this.groupBoxes = placed;
   }
 }
 
